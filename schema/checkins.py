@@ -1,0 +1,441 @@
+"""Check-in at a location: one entry point, a closed list of answers, idempotent by nonce.
+
+Modelled on event-ticket scanning: the phone sends the location code, a nonce it made, and when
+it was queued offline, the time it really happened. The same nonce twice is the same check-in:
+answered as before, never stored twice. The server keeps its own receive time and the client's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
+
+import msgspec
+import sqlite_utils
+
+from schema import events, links, locations, rules
+from schema.clock import iso, utcnow
+from schema.db import write
+from schema.errors import InvalidInput
+from schema.production import get as get_production
+from schema.production import zone
+from schema.store import fetch_all, fetch_one, insert
+from schema.types import ARRIVED_RESULTS, Checkin, CheckinResult, Day, Location, Person
+
+NONCE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+# An offline check-in replayed later than this keeps the server's time instead of the phone's.
+MAX_REPLAY_AGE = timedelta(hours=48)
+
+
+class Position(msgspec.Struct, kw_only=True):
+    lat: float
+    lon: float
+    accuracy_m: float | None = None
+
+
+class CheckinRequest(msgspec.Struct, kw_only=True):
+    code: str
+    nonce: str
+    client_at: datetime | None = None
+    queued: bool = False
+    position: Position | None = None
+
+
+class CheckinAnswer(msgspec.Struct, kw_only=True):
+    """What the phone is told; `result` is from the closed list, the rest explains it."""
+
+    result: CheckinResult
+    location_id: int | None = None
+    location_name: str | None = None
+    at: datetime | None = None
+    call_at: datetime | None = None
+    late_minutes: int = 0
+    first_at: datetime | None = None
+    far: bool = False
+    distance_m: float | None = None
+    replayed: bool = False
+    called_elsewhere: str | None = None
+
+
+def check_in(
+    db: sqlite_utils.Database,
+    session_token: str | None,
+    request: CheckinRequest,
+    *,
+    ip: str = "",
+    user_agent: str = "",
+    now: datetime | None = None,
+) -> CheckinAnswer:
+    """Check in the person behind a device session (the phone's cookie)."""
+    if not NONCE.match(request.nonce):
+        raise InvalidInput("nonce must be 8 to 64 letters, digits, - or _", field="nonce")
+    if request.position is not None:
+        _check_position(request.position)
+    if not session_token:
+        return CheckinAnswer(result=CheckinResult.NO_SESSION)
+    person = links.session_person(db, session_token, now=now)
+    if person is None:
+        revoked = links.session_revoked(db, session_token)
+        return CheckinAnswer(
+            result=CheckinResult.LINK_REVOKED if revoked else CheckinResult.NO_SESSION
+        )
+    return check_in_person(db, person, request, ip=ip, user_agent=user_agent, now=now)
+
+
+def check_in_person(
+    db: sqlite_utils.Database,
+    person: Person,
+    request: CheckinRequest,
+    *,
+    ip: str = "",
+    user_agent: str = "",
+    now: datetime | None = None,
+) -> CheckinAnswer:
+    received = now or utcnow()
+    with write(db):
+        earlier = _by_nonce(db, person.id, request.nonce)
+        if earlier is not None:
+            return _answer_of(db, earlier)
+        values = _decide(db, person, request, received)
+        values.update(ip=ip[:64], user_agent=user_agent[:400])
+        checkin_id = insert(db, "checkins", values)
+        events.record(
+            db,
+            actor=f"person:{person.id}",
+            kind="checkin.recorded",
+            subject=f"location:{values['location_id']}",
+            now=received,
+            data={
+                "checkin_id": checkin_id,
+                "person_id": person.id,
+                "result": values["result"],
+                "late_minutes": values["late_minutes"],
+                "replayed": values["replayed"],
+                "far": values["far"],
+                "ip": ip[:64],
+            },
+        )
+        stored = fetch_one(db, Checkin, "SELECT * FROM checkins WHERE id = ?", [checkin_id])
+        assert stored is not None
+        return _answer_of(db, stored)
+
+
+def _decide(
+    db: sqlite_utils.Database, person: Person, request: CheckinRequest, received: datetime
+) -> dict[str, object]:
+    """Work out the result and the row to store for a first-seen nonce."""
+    happened = rules.effective_time(received, request.client_at, MAX_REPLAY_AGE)
+    values: dict[str, object] = {
+        "person_id": person.id,
+        "location_id": None,
+        "day_id": None,
+        "code": request.code[:32],
+        "nonce": request.nonce,
+        "received_at": iso(received),
+        "client_at": iso(request.client_at) if request.client_at else None,
+        "replayed": request.queued,
+        "late_minutes": 0,
+        "far": False,
+        "result": str(CheckinResult.UNKNOWN_CODE),
+    }
+    if request.position is not None:
+        values.update(
+            lat=request.position.lat,
+            lon=request.position.lon,
+            accuracy_m=request.position.accuracy_m,
+        )
+    found = locations.lookup_code(db, request.code)
+    if found is None:
+        return values
+    location = found.location
+    values.update(location_id=location.id, code=location.code if found.current else request.code)
+    if not found.current:
+        values["result"] = str(CheckinResult.ROTATED_CODE)
+        return values
+    values.update(_where(location, request.position))
+    local = happened.astimezone(zone(get_production(db))).replace(tzinfo=None)
+    values.update(_against_calls(db, person.id, location.id, local))
+    return values
+
+
+def _against_calls(
+    db: sqlite_utils.Database, person_id: int, location_id: int, local: datetime
+) -> dict[str, object]:
+    """OK, late, already checked in, or not called here today."""
+    call = db.execute(
+        "SELECT c.call_at, d.id FROM calls c JOIN days d ON d.id = c.day_id"
+        " WHERE c.person_id = ? AND d.location_id = ? AND d.date = ?"
+        " ORDER BY c.call_at LIMIT 1",
+        [person_id, location_id, local.date().isoformat()],
+    ).fetchone()
+    day_id = call[1] if call else None
+    first = _first_arrival(db, person_id, location_id, day_id, local.date())
+    if first is not None:
+        return {"result": str(CheckinResult.ALREADY), "day_id": day_id}
+    if call is None:
+        return {"result": str(CheckinResult.NOT_CALLED)}
+    late = rules.late_minutes(datetime.fromisoformat(call[0]), local)
+    result = CheckinResult.LATE if late else CheckinResult.OK
+    return {"result": str(result), "day_id": day_id, "late_minutes": late}
+
+
+def _first_arrival(
+    db: sqlite_utils.Database,
+    person_id: int,
+    location_id: int,
+    day_id: int | None,
+    on: date,
+) -> Checkin | None:
+    """The check-in that already counts for this person here today (for this call)."""
+    arrived = tuple(str(r) for r in ARRIVED_RESULTS)
+    if day_id is not None:
+        return fetch_one(
+            db,
+            Checkin,
+            f"SELECT * FROM checkins WHERE person_id = ? AND day_id = ?"
+            f" AND result IN ({','.join('?' * len(arrived))}) ORDER BY id LIMIT 1",
+            [person_id, day_id, *arrived],
+        )
+    candidates = fetch_all(
+        db,
+        Checkin,
+        "SELECT * FROM checkins WHERE person_id = ? AND location_id = ? AND day_id IS NULL"
+        " AND result = ? ORDER BY id",
+        [person_id, location_id, str(CheckinResult.NOT_CALLED)],
+    )
+    production_zone = zone(get_production(db))
+    for checkin in candidates:
+        if _local(checkin, production_zone).date() == on:
+            return checkin
+    return None
+
+
+def _where(location: Location, position: Position | None) -> dict[str, object]:
+    if position is None or location.lat is None or location.lon is None:
+        return {}
+    distance = rules.distance_m(position.lat, position.lon, location.lat, location.lon)
+    return {
+        "distance_m": round(distance, 1),
+        "far": rules.is_far(distance, location.radius_m, position.accuracy_m),
+    }
+
+
+def _check_position(position: Position) -> None:
+    if not (-90 <= position.lat <= 90 and -180 <= position.lon <= 180):
+        raise InvalidInput("position is not on Earth", field="position")
+    if position.accuracy_m is not None and not 0 <= position.accuracy_m <= 100_000:
+        raise InvalidInput("position accuracy is out of range", field="position")
+
+
+def _by_nonce(db: sqlite_utils.Database, person_id: int, nonce: str) -> Checkin | None:
+    return fetch_one(
+        db,
+        Checkin,
+        "SELECT * FROM checkins WHERE person_id = ? AND nonce = ?",
+        [person_id, nonce],
+    )
+
+
+def _local(checkin: Checkin, production_zone: object) -> datetime:
+    moment = checkin.client_at or checkin.received_at
+    if checkin.client_at is not None:
+        moment = rules.effective_time(checkin.received_at, checkin.client_at, MAX_REPLAY_AGE)
+    return moment.astimezone(production_zone).replace(tzinfo=None)  # type: ignore[arg-type]
+
+
+def _answer_of(db: sqlite_utils.Database, checkin: Checkin) -> CheckinAnswer:
+    """Rebuild the answer from the stored row, so a replayed nonce gets the same words."""
+    production_zone = zone(get_production(db))
+    location = (
+        fetch_one(db, Location, "SELECT * FROM locations WHERE id = ?", [checkin.location_id])
+        if checkin.location_id is not None
+        else None
+    )
+    answer = CheckinAnswer(
+        result=checkin.result,
+        location_id=location.id if location else None,
+        location_name=location.name if location else None,
+        at=rules.effective_time(checkin.received_at, checkin.client_at, MAX_REPLAY_AGE),
+        late_minutes=checkin.late_minutes,
+        far=checkin.far,
+        distance_m=checkin.distance_m,
+        replayed=checkin.replayed,
+    )
+    if checkin.day_id is not None:
+        row = db.execute(
+            "SELECT call_at FROM calls WHERE day_id = ? AND person_id = ?",
+            [checkin.day_id, checkin.person_id],
+        ).fetchone()
+        if row:
+            answer.call_at = datetime.fromisoformat(row[0])
+    if checkin.result == CheckinResult.ALREADY and location is not None:
+        local = _local(checkin, production_zone)
+        first = _first_arrival(db, checkin.person_id, location.id, checkin.day_id, local.date())
+        if first is not None:
+            answer.first_at = rules.effective_time(
+                first.received_at, first.client_at, MAX_REPLAY_AGE
+            )
+    if checkin.result == CheckinResult.NOT_CALLED:
+        answer.called_elsewhere = _called_elsewhere(db, checkin, production_zone)
+    return answer
+
+
+def _called_elsewhere(
+    db: sqlite_utils.Database, checkin: Checkin, production_zone: object
+) -> str | None:
+    on = _local(checkin, production_zone).date()
+    row = db.execute(
+        "SELECT l.name FROM calls c JOIN days d ON d.id = c.day_id"
+        " JOIN locations l ON l.id = d.location_id WHERE c.person_id = ? AND d.date = ?"
+        " ORDER BY c.call_at LIMIT 1",
+        [checkin.person_id, on.isoformat()],
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
+# --- the arrivals board -------------------------------------------------------------------------
+
+
+class Arrival(msgspec.Struct, kw_only=True):
+    """One expected (or unexpected) person at one location today."""
+
+    person_id: int
+    name: str
+    department: str
+    call_at: datetime | None
+    arrived_at: datetime | None = None
+    late_minutes: int = 0
+    called: bool = True
+    far: bool = False
+    replayed: bool = False
+
+    def state(self, local_now: datetime) -> str:
+        """arrived | late | missing (past call, not here) | expected | unexpected."""
+        if self.arrived_at is not None:
+            if not self.called:
+                return "unexpected"
+            return "late" if self.late_minutes else "arrived"
+        if self.call_at is not None and local_now > self.call_at:
+            return "missing"
+        return "expected"
+
+
+class LocationBoard(msgspec.Struct, kw_only=True):
+    location_id: int
+    name: str
+    day_ids: list[int]
+    arrivals: list[Arrival]
+
+
+def board(db: sqlite_utils.Database, on: date) -> list[LocationBoard]:
+    """Today's calls per location with who has arrived: the coordinator's arrivals board."""
+    production_zone = zone(get_production(db))
+    days = fetch_all(
+        db,
+        Day,
+        "SELECT * FROM days WHERE date = ? AND location_id IS NOT NULL ORDER BY call_at",
+        [on.isoformat()],
+    )
+    names = locations.names(db)
+    boards: dict[int, LocationBoard] = {}
+    for day in days:
+        assert day.location_id is not None
+        entry = boards.setdefault(
+            day.location_id,
+            LocationBoard(
+                location_id=day.location_id,
+                name=names.get(day.location_id, "?"),
+                day_ids=[],
+                arrivals=[],
+            ),
+        )
+        entry.day_ids.append(day.id)
+    expected = _expected(db, on)
+    arrived = _arrivals_on(db, on, production_zone)
+    for (location_id, person_id), arrival in expected.items():
+        if location_id in boards:
+            hit = arrived.pop((location_id, person_id), None)
+            if hit is not None:
+                arrival.arrived_at, arrival.late_minutes = hit.arrived_at, hit.late_minutes
+                arrival.far, arrival.replayed = hit.far, hit.replayed
+            boards[location_id].arrivals.append(arrival)
+    for (location_id, _), hit in arrived.items():
+        entry = boards.setdefault(
+            location_id,
+            LocationBoard(
+                location_id=location_id, name=names.get(location_id, "?"), day_ids=[], arrivals=[]
+            ),
+        )
+        entry.arrivals.append(hit)
+    for entry in boards.values():
+        entry.arrivals.sort(key=lambda a: (a.call_at or datetime.max, a.name))
+    return sorted(boards.values(), key=lambda b: b.name)
+
+
+def _expected(db: sqlite_utils.Database, on: date) -> dict[tuple[int, int], Arrival]:
+    rows = db.execute(
+        "SELECT d.location_id, p.id, p.name, p.department, c.call_at FROM calls c"
+        " JOIN days d ON d.id = c.day_id JOIN people p ON p.id = c.person_id"
+        " WHERE d.date = ? AND d.location_id IS NOT NULL ORDER BY c.call_at",
+        [on.isoformat()],
+    ).fetchall()
+    expected: dict[tuple[int, int], Arrival] = {}
+    for location_id, pid, name, department, call_at in rows:
+        expected.setdefault(
+            (location_id, pid),
+            Arrival(
+                person_id=pid,
+                name=name,
+                department=department,
+                call_at=datetime.fromisoformat(call_at),
+            ),
+        )
+    return expected
+
+
+def _arrivals_on(
+    db: sqlite_utils.Database, on: date, production_zone: object
+) -> dict[tuple[int, int], Arrival]:
+    """First arrival per (location, person) whose local date is `on`."""
+    start = datetime.combine(on - timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    end = datetime.combine(on + timedelta(days=2), datetime.min.time(), tzinfo=UTC)
+    arrived_results = [str(r) for r in ARRIVED_RESULTS]
+    rows = db.execute(
+        "SELECT k.id, k.person_id, k.location_id, k.result, k.received_at, k.client_at,"
+        " k.late_minutes, k.far, k.replayed, p.name, p.department FROM checkins k"
+        " JOIN people p ON p.id = k.person_id WHERE k.received_at >= ? AND k.received_at < ?"
+        f" AND k.location_id IS NOT NULL AND k.result IN ({','.join('?' * len(arrived_results))})"
+        " ORDER BY k.id",
+        [iso(start), iso(end), *arrived_results],
+    ).fetchall()
+    found: dict[tuple[int, int], Arrival] = defaultdict(
+        lambda: Arrival(person_id=0, name="", department="", call_at=None)
+    )
+    found.clear()
+    for _id, pid, lid, result, received, client, late, far, replayed, name, dept in rows:
+        moment = rules.effective_time(
+            datetime.fromisoformat(received),
+            datetime.fromisoformat(client) if client else None,
+            MAX_REPLAY_AGE,
+        )
+        local = moment.astimezone(production_zone).replace(tzinfo=None)  # type: ignore[arg-type]
+        if local.date() != on or (lid, pid) in found:
+            continue
+        found[(lid, pid)] = Arrival(
+            person_id=pid,
+            name=name,
+            department=dept,
+            call_at=None,
+            arrived_at=local,
+            late_minutes=late,
+            called=result != CheckinResult.NOT_CALLED,
+            far=bool(far),
+            replayed=bool(replayed),
+        )
+    return dict(found)
+
+
+def history(db: sqlite_utils.Database, *, limit: int | None = None) -> list[Checkin]:
+    sql = "SELECT * FROM checkins ORDER BY id"
+    return fetch_all(db, Checkin, sql + (f" LIMIT {int(limit)}" if limit else ""))

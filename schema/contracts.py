@@ -1,0 +1,502 @@
+"""Contracts and their documents: draft -> sent -> viewed -> signed -> countersigned, or void.
+
+Each transition is one conditional UPDATE whose WHERE names the statuses it may start from, so
+two taps (or two processes) can never sign or countersign twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import msgspec
+import sqlite_utils
+
+from schema import events, rules, validate
+from schema.clock import iso, utcnow
+from schema.db import write
+from schema.errors import Forbidden, InvalidInput, NotFound, RuleViolation
+from schema.production import COORDINATOR
+from schema.store import fetch_all, fetch_one, get, insert
+from schema.types import Contract, ContractStatus, Document, PersonKind
+
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+CONTRACT_KINDS = (
+    "deal memo",
+    "crew agreement",
+    "cast agreement",
+    "vendor agreement",
+    "location agreement",
+    "NDA",
+)
+# Magic numbers of the files a signed copy may be: what the bytes are, not what they claim.
+FILE_SIGNATURES = {
+    b"%PDF-": "application/pdf",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+}
+
+
+class ChecklistRow(msgspec.Struct, kw_only=True):
+    """One line of the contract checklist: a person against one contract (or none: unpapered)."""
+
+    person_id: int
+    name: str
+    kind: PersonKind
+    department: str
+    vendor_name: str | None
+    contract_id: int | None
+    contract_kind: str | None
+    title: str | None
+    status: ContractStatus | None
+    updated_at: datetime | None
+    next_call: date | None
+
+    @property
+    def unpapered(self) -> bool:
+        return self.status is None
+
+
+def add_contract(
+    db: sqlite_utils.Database,
+    person_id: int,
+    *,
+    kind: str,
+    title: str = "",
+    actor: str = COORDINATOR,
+    now: datetime | None = None,
+) -> Contract:
+    moment = now or utcnow()
+    kind = validate.text(kind, "kind", required=True, limit=60)
+    with write(db):
+        name = db.execute("SELECT name FROM people WHERE id = ?", [person_id]).fetchone()
+        if name is None:
+            raise InvalidInput(f"no person with id {person_id}", field="person_id")
+        contract_id = insert(
+            db,
+            "contracts",
+            {
+                "person_id": person_id,
+                "kind": kind,
+                "title": validate.text(title, "title", limit=200)
+                or f"{kind.capitalize()}: {name[0]}",
+                "updated_at": iso(moment),
+            },
+        )
+        events.record(
+            db,
+            actor=actor,
+            kind="contract.added",
+            subject=f"contract:{contract_id}",
+            now=moment,
+            data={"person_id": person_id, "kind": kind},
+        )
+    return get_contract(db, contract_id)
+
+
+def get_contract(db: sqlite_utils.Database, contract_id: int) -> Contract:
+    return get(db, "contracts", Contract, contract_id)
+
+
+def contracts_for_person(db: sqlite_utils.Database, person_id: int) -> list[Contract]:
+    return fetch_all(
+        db, Contract, "SELECT * FROM contracts WHERE person_id = ? ORDER BY id", [person_id]
+    )
+
+
+def countersigned_people(db: sqlite_utils.Database) -> set[int]:
+    rows = db.execute(
+        "SELECT DISTINCT person_id FROM contracts WHERE status = 'countersigned'"
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+# --- transitions --------------------------------------------------------------------------------
+
+
+def mark_sent(
+    db: sqlite_utils.Database,
+    contract_id: int,
+    *,
+    actor: str = COORDINATOR,
+    now: datetime | None = None,
+) -> Contract:
+    moment = now or utcnow()
+    with write(db):
+        if get_contract(db, contract_id).document_id is None:
+            raise RuleViolation(
+                "attach the contract's document before sending it", code="contract_no_document"
+            )
+        _transition(
+            db, contract_id, ContractStatus.SENT, {"sent_at": iso(moment)}, actor=actor, now=moment
+        )
+    return get_contract(db, contract_id)
+
+
+def mark_viewed(
+    db: sqlite_utils.Database,
+    contract_id: int,
+    person_id: int,
+    *,
+    now: datetime | None = None,
+) -> Contract:
+    """The party opened the contract; only a sent contract moves, so repeats change nothing."""
+    moment = now or utcnow()
+    with write(db):
+        contract = _own(db, contract_id, person_id)
+        if contract.status == ContractStatus.SENT:
+            _transition(
+                db,
+                contract_id,
+                ContractStatus.VIEWED,
+                {"viewed_at": iso(moment)},
+                actor=f"person:{person_id}",
+                now=moment,
+            )
+    return get_contract(db, contract_id)
+
+
+def sign(
+    db: sqlite_utils.Database,
+    contract_id: int,
+    person_id: int,
+    *,
+    full_name: str,
+    shown_sha256: str,
+    agreed: bool,
+    ip: str,
+    user_agent: str,
+    now: datetime | None = None,
+) -> Contract:
+    """The party confirms the signed contract from their phone; possible exactly once."""
+    moment = now or utcnow()
+    name = validate.text(full_name, "full_name", required=True, limit=200)
+    if not agreed:
+        raise InvalidInput("tick the box to confirm you agree", field="agree")
+    with write(db):
+        contract = _own(db, contract_id, person_id)
+        if contract.document_sha256 is None:
+            raise RuleViolation("this contract has no document yet", code="contract_no_document")
+        if shown_sha256.strip().lower() != contract.document_sha256:
+            raise RuleViolation(
+                "the document changed since you opened it; reload and read it again",
+                code="contract_document_changed",
+            )
+        audit = {
+            "signed_at": iso(moment),
+            "signed_name": name,
+            "signed_ip": ip[:64],
+            "signed_user_agent": user_agent[:400],
+            "signed_sha256": contract.document_sha256,
+        }
+        _transition(
+            db, contract_id, ContractStatus.SIGNED, audit, actor=f"person:{person_id}", now=moment
+        )
+    return get_contract(db, contract_id)
+
+
+def countersign(
+    db: sqlite_utils.Database,
+    contract_id: int,
+    *,
+    actor: str = COORDINATOR,
+    now: datetime | None = None,
+) -> Contract:
+    moment = now or utcnow()
+    with write(db):
+        _transition(
+            db,
+            contract_id,
+            ContractStatus.COUNTERSIGNED,
+            {"countersigned_at": iso(moment), "countersigned_by": actor},
+            actor=actor,
+            now=moment,
+        )
+    return get_contract(db, contract_id)
+
+
+def void(
+    db: sqlite_utils.Database,
+    contract_id: int,
+    *,
+    reason: str = "",
+    actor: str = COORDINATOR,
+    now: datetime | None = None,
+) -> Contract:
+    moment = now or utcnow()
+    with write(db):
+        _transition(
+            db,
+            contract_id,
+            ContractStatus.VOID,
+            {"voided_at": iso(moment), "void_reason": validate.text(reason, "reason")},
+            actor=actor,
+            now=moment,
+        )
+    return get_contract(db, contract_id)
+
+
+def _transition(
+    db: sqlite_utils.Database,
+    contract_id: int,
+    target: ContractStatus,
+    values: dict[str, Any],
+    *,
+    actor: str,
+    now: datetime,
+) -> None:
+    sources = sorted(rules.sources_of(target))
+    assignments = ", ".join(f"{column} = ?" for column in values)
+    marks = ", ".join("?" for _ in sources)
+    cursor = db.execute(
+        f"UPDATE contracts SET status = ?, {assignments}, updated_at = ?, version = version + 1"
+        f" WHERE id = ? AND status IN ({marks})",
+        [str(target), *values.values(), iso(now), contract_id, *map(str, sources)],
+    )
+    if cursor.rowcount != 1:
+        rules.check_transition(get_contract(db, contract_id).status, target)
+        raise RuleViolation("the contract changed meanwhile; reload", code="stale_edit")
+    events.record(
+        db,
+        actor=actor,
+        kind=f"contract.{target}",
+        subject=f"contract:{contract_id}",
+        now=now,
+        data=values,
+    )
+
+
+def _own(db: sqlite_utils.Database, contract_id: int, person_id: int) -> Contract:
+    """The contract, if it binds this person; another person's id is simply not found."""
+    contract = fetch_one(
+        db,
+        Contract,
+        "SELECT * FROM contracts WHERE id = ? AND person_id = ?",
+        [contract_id, person_id],
+    )
+    if contract is None:
+        raise NotFound(f"no contract {contract_id} for you")
+    return contract
+
+
+# --- documents ----------------------------------------------------------------------------------
+
+
+def sniff_content_type(data: bytes) -> str | None:
+    for magic, content_type in FILE_SIGNATURES.items():
+        if data.startswith(magic):
+            return content_type
+    return None
+
+
+def store_document(
+    db: sqlite_utils.Database,
+    filename: str,
+    data: bytes,
+    *,
+    actor: str,
+    now: datetime,
+    allowed: tuple[str, ...] = ("application/pdf",),
+) -> Document:
+    """Keep a file's bytes in the production file (one file to back up), hashed."""
+    if not data:
+        raise InvalidInput("the file is empty", field="file")
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise InvalidInput(
+            f"the file is larger than {MAX_DOCUMENT_BYTES // (1024 * 1024)} MB", field="file"
+        )
+    content_type = sniff_content_type(data)
+    if content_type not in allowed:
+        kinds = ", ".join(t.split("/")[1].upper() for t in allowed)
+        raise InvalidInput(f"the file must be {kinds}", field="file")
+    safe_name = (
+        validate.text(filename.replace("/", "_").replace("\\", "_"), "filename", limit=120)
+        or "document"
+    )
+    values = {
+        "filename": safe_name,
+        "content_type": content_type,
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "data": data,
+        "uploaded_at": iso(now),
+        "uploaded_by": actor,
+    }
+    document_id = insert(db, "documents", values)
+    return get_document(db, document_id)
+
+
+def get_document(db: sqlite_utils.Database, document_id: int) -> Document:
+    found = fetch_one(
+        db,
+        Document,
+        "SELECT id, filename, content_type, size, sha256, uploaded_at, uploaded_by"
+        " FROM documents WHERE id = ?",
+        [document_id],
+    )
+    if found is None:
+        raise NotFound(f"no document with id {document_id}")
+    return found
+
+
+def document_bytes(db: sqlite_utils.Database, document_id: int) -> bytes:
+    row = db.execute("SELECT data FROM documents WHERE id = ?", [document_id]).fetchone()
+    if row is None:
+        raise NotFound(f"no document with id {document_id}")
+    return bytes(row[0])
+
+
+def attach_document(
+    db: sqlite_utils.Database,
+    contract_id: int,
+    filename: str,
+    data: bytes,
+    *,
+    actor: str = COORDINATOR,
+    now: datetime | None = None,
+) -> Contract:
+    """Attach the document to be signed; its SHA-256 is what the signer will confirm."""
+    moment = now or utcnow()
+    with write(db):
+        contract = get_contract(db, contract_id)
+        if contract.status not in (
+            ContractStatus.DRAFT,
+            ContractStatus.SENT,
+            ContractStatus.VIEWED,
+        ):
+            raise RuleViolation(
+                f"a {contract.status} contract's document cannot change", code="contract_locked"
+            )
+        document = store_document(db, filename, data, actor=actor, now=moment)
+        db.execute(
+            "UPDATE contracts SET document_id = ?, document_sha256 = ?, updated_at = ?,"
+            " version = version + 1 WHERE id = ?",
+            [document.id, document.sha256, iso(moment), contract_id],
+        )
+        events.record(
+            db,
+            actor=actor,
+            kind="contract.document_attached",
+            subject=f"contract:{contract_id}",
+            now=moment,
+            data={
+                "document_id": document.id,
+                "sha256": document.sha256,
+                "filename": document.filename,
+            },
+        )
+    return get_contract(db, contract_id)
+
+
+def upload_signed_copy(
+    db: sqlite_utils.Database,
+    contract_id: int,
+    person_id: int,
+    filename: str,
+    data: bytes,
+    *,
+    now: datetime | None = None,
+) -> Contract:
+    """The party uploads a signed copy (PDF or photo) of a contract sent to them."""
+    moment = now or utcnow()
+    actor = f"person:{person_id}"
+    with write(db):
+        contract = _own(db, contract_id, person_id)
+        if contract.status in (ContractStatus.DRAFT, ContractStatus.VOID):
+            raise RuleViolation(
+                f"a {contract.status} contract takes no upload", code="contract_locked"
+            )
+        document = store_document(
+            db, filename, data, actor=actor, now=moment, allowed=tuple(FILE_SIGNATURES.values())
+        )
+        db.execute(
+            "UPDATE contracts SET signed_copy_id = ?, updated_at = ?, version = version + 1"
+            " WHERE id = ?",
+            [document.id, iso(moment), contract_id],
+        )
+        events.record(
+            db,
+            actor=actor,
+            kind="contract.signed_copy_uploaded",
+            subject=f"contract:{contract_id}",
+            now=moment,
+            data={"document_id": document.id, "sha256": document.sha256, "size": document.size},
+        )
+    return get_contract(db, contract_id)
+
+
+def readable_document(
+    db: sqlite_utils.Database, contract_id: int, person_id: int
+) -> tuple[Document, bytes]:
+    """The document of one of this person's own contracts, and nobody else's."""
+    contract = _own(db, contract_id, person_id)
+    if contract.document_id is None or contract.status == ContractStatus.DRAFT:
+        raise NotFound("this contract has no document to show yet")
+    return get_document(db, contract.document_id), document_bytes(db, contract.document_id)
+
+
+def ensure_party(db: sqlite_utils.Database, contract_id: int, person_id: int) -> None:
+    try:
+        _own(db, contract_id, person_id)
+    except NotFound:
+        raise Forbidden("not your contract") from None
+
+
+# --- the checklist ------------------------------------------------------------------------------
+
+
+def checklist(
+    db: sqlite_utils.Database,
+    *,
+    today: date,
+    status: str = "all",
+    department: str = "",
+) -> list[ChecklistRow]:
+    """Every person against their contracts; people with none appear once, unpapered.
+
+    `status`: all | unsigned (nothing signed yet) | awaiting (signed, not countersigned) |
+    unsigned_called_week (unsigned and called in the 7 days from `today`) | unpapered.
+    """
+    cursor = db.execute(
+        "SELECT p.id AS person_id, p.name, p.kind, p.department, v.name AS vendor_name,"
+        " k.id AS contract_id, k.kind AS contract_kind, k.title, k.status, k.updated_at,"
+        " (SELECT min(d.date) FROM calls c JOIN days d ON d.id = c.day_id"
+        "   WHERE c.person_id = p.id AND d.date >= :today) AS next_call"
+        " FROM people p LEFT JOIN vendors v ON v.id = p.vendor_id"
+        " LEFT JOIN contracts k ON k.person_id = p.id AND k.status != 'void'"
+        " WHERE (:dept = '' OR p.department = :dept)"
+        " ORDER BY p.department, p.name COLLATE NOCASE, k.id",
+        {"today": today.isoformat(), "dept": department},
+    )
+    columns = [c[0] for c in cursor.description]
+    rows = [
+        msgspec.convert(dict(zip(columns, r, strict=True)), ChecklistRow, strict=False)
+        for r in cursor.fetchall()
+    ]
+    return [row for row in rows if _matches(row, status, today)]
+
+
+UNSIGNED = (None, ContractStatus.DRAFT, ContractStatus.SENT, ContractStatus.VIEWED)
+
+
+def _matches(row: ChecklistRow, status: str, today: date) -> bool:
+    if status == "all":
+        return True
+    if status == "unsigned":
+        return row.status in UNSIGNED
+    if status == "awaiting":
+        return row.status == ContractStatus.SIGNED
+    if status == "unpapered":
+        return row.status is None
+    if status == "unsigned_called_week":
+        return (
+            row.status in UNSIGNED
+            and row.next_call is not None
+            and row.next_call <= today + timedelta(days=6)
+        )
+    raise InvalidInput(f"unknown checklist filter {status!r}", field="status")
+
+
+def all_contracts(db: sqlite_utils.Database) -> list[Contract]:
+    return fetch_all(db, Contract, "SELECT * FROM contracts ORDER BY id")

@@ -1,0 +1,243 @@
+"""People (crew, cast, vendor contacts) and vendors."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+import sqlite_utils
+
+from schema import events, validate
+from schema.clock import utcnow
+from schema.db import write
+from schema.errors import InvalidInput, NotFound, RuleViolation
+from schema.production import COORDINATOR
+from schema.store import delete_versioned, fetch_all, get, insert, update_versioned
+from schema.types import Person, PersonKind, Vendor
+
+
+class PersonIn(msgspec.Struct, kw_only=True):
+    """What a coordinator types (or a spreadsheet row holds) to add or edit a person."""
+
+    name: str
+    kind: PersonKind = PersonKind.CREW
+    department: str = ""
+    role: str = ""
+    email: str = ""
+    phone: str = ""
+    vendor_id: int | None = None
+    notes: str = ""
+
+
+class VendorIn(msgspec.Struct, kw_only=True):
+    name: str
+    service: str = ""
+    email: str = ""
+    phone: str = ""
+    notes: str = ""
+
+
+def clean_person(new: PersonIn) -> dict[str, Any]:
+    values = {
+        "name": validate.text(new.name, "name", required=True),
+        "kind": str(new.kind),
+        "department": validate.text(new.department, "department", limit=80),
+        "role": validate.text(new.role, "role", limit=80),
+        "email": validate.email(new.email),
+        "phone": validate.phone(new.phone),
+        "vendor_id": new.vendor_id,
+        "notes": validate.text(new.notes, "notes", limit=validate.MAX_TEXT),
+    }
+    if new.kind == PersonKind.VENDOR_CONTACT and new.vendor_id is None:
+        raise InvalidInput("a vendor contact needs a vendor", field="vendor_id")
+    if new.kind != PersonKind.VENDOR_CONTACT:
+        values["vendor_id"] = None
+    return values
+
+
+def add_person(
+    db: sqlite_utils.Database,
+    new: PersonIn,
+    *,
+    actor: str = COORDINATOR,
+    now: datetime | None = None,
+) -> Person:
+    values = clean_person(new)
+    with write(db):
+        _check_vendor(db, values["vendor_id"])
+        person_id = insert(db, "people", values)
+        events.record(
+            db,
+            actor=actor,
+            kind="person.added",
+            subject=f"person:{person_id}",
+            now=now or utcnow(),
+            data={"name": values["name"]},
+        )
+    return get_person(db, person_id)
+
+
+def update_person(
+    db: sqlite_utils.Database,
+    person_id: int,
+    version: int,
+    new: PersonIn,
+    *,
+    actor: str = COORDINATOR,
+    now: datetime | None = None,
+) -> Person:
+    values = clean_person(new)
+    with write(db):
+        _check_vendor(db, values["vendor_id"])
+        update_versioned(db, "people", person_id, version, values)
+        events.record(
+            db,
+            actor=actor,
+            kind="person.updated",
+            subject=f"person:{person_id}",
+            now=now or utcnow(),
+            data=values,
+        )
+    return get_person(db, person_id)
+
+
+def delete_person(
+    db: sqlite_utils.Database,
+    person_id: int,
+    version: int,
+    *,
+    actor: str = COORDINATOR,
+    now: datetime | None = None,
+) -> None:
+    with write(db):
+        busy = db.execute(
+            "SELECT (SELECT count(*) FROM calls WHERE person_id = :p)"
+            " + (SELECT count(*) FROM contracts WHERE person_id = :p)",
+            {"p": person_id},
+        ).fetchone()[0]
+        if busy:
+            raise RuleViolation(
+                "this person has calls or contracts; release and void them first",
+                code="person_in_use",
+            )
+        delete_versioned(db, "people", person_id, version)
+        events.record(
+            db,
+            actor=actor,
+            kind="person.deleted",
+            subject=f"person:{person_id}",
+            now=now or utcnow(),
+        )
+
+
+def get_person(db: sqlite_utils.Database, person_id: int) -> Person:
+    return get(db, "people", Person, person_id)
+
+
+def list_people(
+    db: sqlite_utils.Database,
+    *,
+    search: str = "",
+    kind: PersonKind | None = None,
+    limit: int | None = None,
+) -> list[Person]:
+    """People by name; `search` matches name, department, role, email or phone."""
+    where, params = ["1 = 1"], {}
+    if search.strip():
+        where.append(
+            "(name LIKE :q OR department LIKE :q OR role LIKE :q OR email LIKE :q OR phone LIKE :q)"
+        )
+        params["q"] = f"%{search.strip()}%"
+    if kind is not None:
+        where.append("kind = :kind")
+        params["kind"] = str(kind)
+    sql = f"SELECT * FROM people WHERE {' AND '.join(where)} ORDER BY name COLLATE NOCASE, id"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return fetch_all(db, Person, sql, params)
+
+
+def names(db: sqlite_utils.Database) -> dict[int, str]:
+    return {row[0]: row[1] for row in db.execute("SELECT id, name FROM people").fetchall()}
+
+
+def _check_vendor(db: sqlite_utils.Database, vendor_id: int | None) -> None:
+    if (
+        vendor_id is not None
+        and not db.execute("SELECT 1 FROM vendors WHERE id = ?", [vendor_id]).fetchone()
+    ):
+        raise InvalidInput(f"no vendor with id {vendor_id}", field="vendor_id")
+
+
+# --- vendors ------------------------------------------------------------------------------------
+
+
+def clean_vendor(new: VendorIn) -> dict[str, Any]:
+    return {
+        "name": validate.text(new.name, "name", required=True),
+        "service": validate.text(new.service, "service", limit=120),
+        "email": validate.email(new.email),
+        "phone": validate.phone(new.phone),
+        "notes": validate.text(new.notes, "notes", limit=validate.MAX_TEXT),
+    }
+
+
+def add_vendor(
+    db: sqlite_utils.Database,
+    new: VendorIn,
+    *,
+    actor: str = COORDINATOR,
+    now: datetime | None = None,
+) -> Vendor:
+    values = clean_vendor(new)
+    with write(db):
+        vendor_id = insert(db, "vendors", values)
+        events.record(
+            db,
+            actor=actor,
+            kind="vendor.added",
+            subject=f"vendor:{vendor_id}",
+            now=now or utcnow(),
+            data={"name": values["name"]},
+        )
+    return get_vendor(db, vendor_id)
+
+
+def update_vendor(
+    db: sqlite_utils.Database,
+    vendor_id: int,
+    version: int,
+    new: VendorIn,
+    *,
+    actor: str = COORDINATOR,
+    now: datetime | None = None,
+) -> Vendor:
+    values = clean_vendor(new)
+    with write(db):
+        update_versioned(db, "vendors", vendor_id, version, values)
+        events.record(
+            db,
+            actor=actor,
+            kind="vendor.updated",
+            subject=f"vendor:{vendor_id}",
+            now=now or utcnow(),
+            data=values,
+        )
+    return get_vendor(db, vendor_id)
+
+
+def get_vendor(db: sqlite_utils.Database, vendor_id: int) -> Vendor:
+    return get(db, "vendors", Vendor, vendor_id)
+
+
+def list_vendors(db: sqlite_utils.Database) -> list[Vendor]:
+    return fetch_all(db, Vendor, "SELECT * FROM vendors ORDER BY name COLLATE NOCASE")
+
+
+def vendor_contacts(db: sqlite_utils.Database, vendor_id: int) -> list[Person]:
+    if not db.execute("SELECT 1 FROM vendors WHERE id = ?", [vendor_id]).fetchone():
+        raise NotFound(f"no vendor with id {vendor_id}")
+    return fetch_all(
+        db, Person, "SELECT * FROM people WHERE vendor_id = ? ORDER BY name", [vendor_id]
+    )

@@ -1,0 +1,47 @@
+"""The domain's errors; each front maps them once: HTTP status, TUI notification, CLI line."""
+
+from __future__ import annotations
+
+
+class CallboardError(Exception):
+    """Base of every error the core raises on purpose; its message is safe to show a user."""
+
+    code: str = "error"
+
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        self.field = field
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NotFound(CallboardError):
+    code = "not_found"
+
+
+class InvalidInput(CallboardError):
+    """Input that fails validation; `field` names the offending field when there is one."""
+
+    code = "invalid_input"
+
+
+class RuleViolation(CallboardError):
+    """A domain rule refused the change (an illegal contract transition, a stock underflow...)."""
+
+    code = "rule_violated"
+
+
+class StaleEdit(CallboardError):
+    """The record changed since the caller read it; nothing was written."""
+
+    code = "stale_edit"
+
+
+class Forbidden(CallboardError):
+    """The actor may not see or touch this record."""
+
+    code = "forbidden"

@@ -1,0 +1,309 @@
+"""Personal links, device sessions and calendar feeds: bearer secrets stored only as hashes.
+
+A personal link is exchanged once for a device session (a cookie on that phone). Issuing a new
+link kills the old one; a session can be listed and revoked per person from the TUI.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from datetime import datetime
+
+import msgspec
+import sqlite_utils
+
+from schema import events
+from schema.clock import iso, utcnow
+from schema.db import write
+from schema.errors import CallboardError, NotFound
+from schema.production import COORDINATOR
+from schema.production import get as get_production
+from schema.store import fetch_all, fetch_one
+from schema.tokens import RandomBytes, hash_token, looks_like_token, new_token
+from schema.types import DeviceSession, Issued, Person
+
+
+class LinkRefused(CallboardError):
+    """A personal link that cannot start a session; `code` says why (used, revoked, unknown)."""
+
+    code = "link_refused"
+
+
+def issue_link(
+    db: sqlite_utils.Database,
+    person_id: int,
+    *,
+    base_url: str | None = None,
+    actor: str = COORDINATOR,
+    now: datetime | None = None,
+    rng: RandomBytes = secrets.token_bytes,
+) -> Issued:
+    """A new personal link for one person; any earlier unused link of theirs dies."""
+    return issue_links(db, [person_id], base_url=base_url, actor=actor, now=now, rng=rng)[0]
+
+
+def issue_links(
+    db: sqlite_utils.Database,
+    person_ids: Iterable[int],
+    *,
+    base_url: str | None = None,
+    actor: str = COORDINATOR,
+    now: datetime | None = None,
+    rng: RandomBytes = secrets.token_bytes,
+) -> list[Issued]:
+    moment = now or utcnow()
+    issued: list[Issued] = []
+    with write(db):
+        base = (base_url or get_production(db).base_url).rstrip("/")
+        for person_id in person_ids:
+            person = fetch_one(db, Person, "SELECT * FROM people WHERE id = ?", [person_id])
+            if person is None:
+                raise NotFound(f"no person with id {person_id}")
+            db.execute(
+                "UPDATE personal_links SET revoked_at = ? WHERE person_id = ?"
+                " AND revoked_at IS NULL AND used_at IS NULL",
+                [iso(moment), person_id],
+            )
+            token = new_token(rng)
+            db.execute(
+                "INSERT INTO personal_links (person_id, token_hash, created_at) VALUES (?, ?, ?)",
+                [person_id, hash_token(token), iso(moment)],
+            )
+            events.record(
+                db, actor=actor, kind="link.issued", subject=f"person:{person_id}", now=moment
+            )
+            issued.append(
+                Issued(
+                    person_id=person.id,
+                    name=person.name,
+                    email=person.email,
+                    url=f"{base}/p/{token}",
+                )
+            )
+    return issued
+
+
+def exchange_link(
+    db: sqlite_utils.Database,
+    token: str,
+    *,
+    user_agent: str = "",
+    ip: str = "",
+    now: datetime | None = None,
+    rng: RandomBytes = secrets.token_bytes,
+) -> tuple[Person, str]:
+    """Spend a personal link: returns the person and a new device-session token."""
+    moment = now or utcnow()
+    if not looks_like_token(token):
+        raise LinkRefused("this link is not a Callboard link", code="link_unknown")
+    with write(db):
+        row = db.execute(
+            "SELECT id, person_id, used_at, revoked_at FROM personal_links WHERE token_hash = ?",
+            [hash_token(token)],
+        ).fetchone()
+        if row is None:
+            raise LinkRefused("this link is not known here", code="link_unknown")
+        link_id, person_id, used_at, revoked_at = row
+        if revoked_at is not None:
+            raise LinkRefused("this link was replaced or revoked", code="link_revoked")
+        if used_at is not None:
+            raise LinkRefused("this link was already used on another device", code="link_used")
+        db.execute(
+            "UPDATE personal_links SET used_at = ? WHERE id = ? AND used_at IS NULL",
+            [iso(moment), link_id],
+        )
+        session = new_token(rng)
+        db.execute(
+            "INSERT INTO device_sessions (person_id, token_hash, created_at, last_seen_at,"
+            " user_agent, ip) VALUES (?, ?, ?, ?, ?, ?)",
+            [person_id, hash_token(session), iso(moment), iso(moment), user_agent[:400], ip[:64]],
+        )
+        events.record(
+            db,
+            actor=f"person:{person_id}",
+            kind="session.started",
+            subject=f"person:{person_id}",
+            now=moment,
+            data={"ip": ip[:64], "user_agent": user_agent[:400]},
+        )
+        person = fetch_one(db, Person, "SELECT * FROM people WHERE id = ?", [person_id])
+    assert person is not None  # the link's foreign key guarantees it
+    return person, session
+
+
+def session_person(
+    db: sqlite_utils.Database,
+    session_token: str,
+    *,
+    now: datetime | None = None,
+    touch: bool = True,
+) -> Person | None:
+    """The person behind a device-session cookie, or None if unknown or revoked."""
+    if not looks_like_token(session_token):
+        return None
+    row = db.execute(
+        "SELECT id, person_id, last_seen_at FROM device_sessions"
+        " WHERE token_hash = ? AND revoked_at IS NULL",
+        [hash_token(session_token)],
+    ).fetchone()
+    if row is None:
+        return None
+    moment = now or utcnow()
+    # Refresh last-seen at most every 5 minutes: a read should not write every time.
+    if touch and (moment - datetime.fromisoformat(row[2])).total_seconds() > 300:
+        db.execute(
+            "UPDATE device_sessions SET last_seen_at = ? WHERE id = ?", [iso(moment), row[0]]
+        )
+    return fetch_one(db, Person, "SELECT * FROM people WHERE id = ?", [row[1]])
+
+
+def session_revoked(db: sqlite_utils.Database, session_token: str) -> bool:
+    """True when this token was a session once and has been revoked (so the page can say so)."""
+    if not looks_like_token(session_token):
+        return False
+    row = db.execute(
+        "SELECT revoked_at FROM device_sessions WHERE token_hash = ?", [hash_token(session_token)]
+    ).fetchone()
+    return row is not None and row[0] is not None
+
+
+def sessions_for(db: sqlite_utils.Database, person_id: int) -> list[DeviceSession]:
+    return fetch_all(
+        db,
+        DeviceSession,
+        "SELECT id, person_id, created_at, last_seen_at, user_agent, ip, revoked_at"
+        " FROM device_sessions WHERE person_id = ? ORDER BY id DESC",
+        [person_id],
+    )
+
+
+def revoke_session(
+    db: sqlite_utils.Database,
+    session_id: int,
+    *,
+    actor: str = COORDINATOR,
+    now: datetime | None = None,
+) -> None:
+    moment = now or utcnow()
+    with write(db):
+        row = db.execute(
+            "SELECT person_id FROM device_sessions WHERE id = ?", [session_id]
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no device session with id {session_id}")
+        db.execute(
+            "UPDATE device_sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+            [iso(moment), session_id],
+        )
+        events.record(
+            db,
+            actor=actor,
+            kind="session.revoked",
+            subject=f"person:{row[0]}",
+            now=moment,
+            data={"session_id": session_id},
+        )
+
+
+def revoke_all(
+    db: sqlite_utils.Database,
+    person_id: int,
+    *,
+    actor: str = COORDINATOR,
+    now: datetime | None = None,
+) -> int:
+    """Kill every link, session and calendar feed of a person (a lost phone, a departure)."""
+    moment = now or utcnow()
+    with write(db):
+        count = 0
+        for table in ("personal_links", "device_sessions", "calendar_feeds"):
+            count += db.execute(
+                f"UPDATE {table} SET revoked_at = ? WHERE person_id = ? AND revoked_at IS NULL",
+                [iso(moment), person_id],
+            ).rowcount
+        events.record(
+            db,
+            actor=actor,
+            kind="access.revoked",
+            subject=f"person:{person_id}",
+            now=moment,
+            data={"count": count},
+        )
+    return count
+
+
+def end_session(
+    db: sqlite_utils.Database, session_token: str, *, now: datetime | None = None
+) -> None:
+    """The phone's own sign-out."""
+    moment = now or utcnow()
+    with write(db):
+        row = db.execute(
+            "SELECT id, person_id FROM device_sessions WHERE token_hash = ?",
+            [hash_token(session_token)],
+        ).fetchone()
+        if row is None:
+            return
+        db.execute(
+            "UPDATE device_sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+            [iso(moment), row[0]],
+        )
+        events.record(
+            db,
+            actor=f"person:{row[1]}",
+            kind="session.ended",
+            subject=f"person:{row[1]}",
+            now=moment,
+            data={"session_id": row[0]},
+        )
+
+
+# --- calendar feeds -----------------------------------------------------------------------------
+
+
+class CalendarFeed(msgspec.Struct, kw_only=True):
+    url: str
+
+
+def issue_calendar_feed(
+    db: sqlite_utils.Database,
+    person_id: int,
+    *,
+    base_url: str | None = None,
+    now: datetime | None = None,
+    rng: RandomBytes = secrets.token_bytes,
+) -> CalendarFeed:
+    """A new calendar subscription URL (the old one stops working)."""
+    moment = now or utcnow()
+    token = new_token(rng)
+    with write(db):
+        base = (base_url or get_production(db).base_url).rstrip("/")
+        db.execute(
+            "UPDATE calendar_feeds SET revoked_at = ? WHERE person_id = ? AND revoked_at IS NULL",
+            [iso(moment), person_id],
+        )
+        db.execute(
+            "INSERT INTO calendar_feeds (person_id, token_hash, created_at) VALUES (?, ?, ?)",
+            [person_id, hash_token(token), iso(moment)],
+        )
+        events.record(
+            db,
+            actor=f"person:{person_id}",
+            kind="calendar.issued",
+            subject=f"person:{person_id}",
+            now=moment,
+        )
+    return CalendarFeed(url=f"{base}/ics/{token}.ics")
+
+
+def calendar_person(db: sqlite_utils.Database, token: str) -> Person | None:
+    if not looks_like_token(token):
+        return None
+    return fetch_one(
+        db,
+        Person,
+        "SELECT p.* FROM calendar_feeds f JOIN people p ON p.id = f.person_id"
+        " WHERE f.token_hash = ? AND f.revoked_at IS NULL",
+        [hash_token(token)],
+    )

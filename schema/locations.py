@@ -1,0 +1,200 @@
+"""Locations and their check-in codes (printed on QR posters as BASE_URL/l/CODE)."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+import msgspec
+import sqlite_utils
+
+from schema import events, validate
+from schema.clock import iso, utcnow
+from schema.db import write
+from schema.errors import InvalidInput
+from schema.production import COORDINATOR
+from schema.production import get as get_production
+from schema.store import fetch_all, fetch_one, get, insert, update_versioned
+from schema.tokens import RandomBytes, new_code, normalize_code
+from schema.types import Location
+
+
+class LocationIn(msgspec.Struct, kw_only=True):
+    name: str
+    address: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    radius_m: int = 300
+    notes: str = ""
+
+
+class CodeLookup(msgspec.Struct, kw_only=True):
+    """What a scanned code points at: the location, and whether the code is still current."""
+
+    location: Location
+    current: bool
+
+
+def clean_location(new: LocationIn) -> dict[str, Any]:
+    if (new.lat is None) != (new.lon is None):
+        raise InvalidInput("give both latitude and longitude, or neither", field="lat")
+    if not 10 <= new.radius_m <= 50_000:
+        raise InvalidInput("radius must be between 10 m and 50 km", field="radius_m")
+    return {
+        "name": validate.text(new.name, "name", required=True),
+        "address": validate.text(new.address, "address", limit=300),
+        "lat": validate.latitude(new.lat),
+        "lon": validate.longitude(new.lon),
+        "radius_m": new.radius_m,
+        "notes": validate.text(new.notes, "notes", limit=validate.MAX_TEXT),
+    }
+
+
+def add_location(
+    db: sqlite_utils.Database,
+    new: LocationIn,
+    *,
+    actor: str = COORDINATOR,
+    now: datetime | None = None,
+    rng: RandomBytes = secrets.token_bytes,
+) -> Location:
+    values = clean_location(new)
+    moment = now or utcnow()
+    with write(db):
+        code = _unused_code(db, rng)
+        location_id = insert(db, "locations", {**values, "code": code})
+        insert(
+            db,
+            "location_codes",
+            {
+                "code": code,
+                "location_id": location_id,
+                "created_at": iso(moment),
+            },
+        )
+        events.record(
+            db,
+            actor=actor,
+            kind="location.added",
+            subject=f"location:{location_id}",
+            now=moment,
+            data={"name": values["name"]},
+        )
+    return get_location(db, location_id)
+
+
+def update_location(
+    db: sqlite_utils.Database,
+    location_id: int,
+    version: int,
+    new: LocationIn,
+    *,
+    actor: str = COORDINATOR,
+    now: datetime | None = None,
+) -> Location:
+    values = clean_location(new)
+    with write(db):
+        update_versioned(db, "locations", location_id, version, values)
+        events.record(
+            db,
+            actor=actor,
+            kind="location.updated",
+            subject=f"location:{location_id}",
+            now=now or utcnow(),
+            data=values,
+        )
+    return get_location(db, location_id)
+
+
+def rotate_code(
+    db: sqlite_utils.Database,
+    location_id: int,
+    version: int,
+    *,
+    actor: str = COORDINATOR,
+    now: datetime | None = None,
+    rng: RandomBytes = secrets.token_bytes,
+) -> Location:
+    """Give a location a new code; posters with the old one then answer 'rotated'."""
+    moment = now or utcnow()
+    with write(db):
+        old = get_location(db, location_id)
+        code = _unused_code(db, rng)
+        update_versioned(db, "locations", location_id, version, {"code": code})
+        db.execute(
+            "UPDATE location_codes SET rotated_at = ? WHERE code = ?", [iso(moment), old.code]
+        )
+        insert(
+            db,
+            "location_codes",
+            {
+                "code": code,
+                "location_id": location_id,
+                "created_at": iso(moment),
+            },
+        )
+        events.record(
+            db,
+            actor=actor,
+            kind="location.code_rotated",
+            subject=f"location:{location_id}",
+            now=moment,
+            data={"old": old.code, "new": code},
+        )
+    return get_location(db, location_id)
+
+
+def get_location(db: sqlite_utils.Database, location_id: int) -> Location:
+    return get(db, "locations", Location, location_id)
+
+
+def list_locations(db: sqlite_utils.Database) -> list[Location]:
+    return fetch_all(db, Location, "SELECT * FROM locations ORDER BY name COLLATE NOCASE")
+
+
+def lookup_code(db: sqlite_utils.Database, code: str) -> CodeLookup | None:
+    """Resolve a scanned code, current or rotated; None when it was never issued."""
+    cleaned = normalize_code(code)
+    if not cleaned or len(cleaned) > 32:
+        return None
+    location = fetch_one(
+        db,
+        Location,
+        "SELECT l.* FROM location_codes c JOIN locations l ON l.id = c.location_id"
+        " WHERE c.code = ?",
+        [cleaned],
+    )
+    if location is None:
+        return None
+    return CodeLookup(location=location, current=location.code == cleaned)
+
+
+def checkin_url(base_url: str, location: Location) -> str:
+    return f"{base_url.rstrip('/')}/l/{location.code}"
+
+
+def checkin_urls(db: sqlite_utils.Database, base_url: str | None = None) -> dict[int, str]:
+    base = base_url or get_production(db).base_url
+    return {loc.id: checkin_url(base, loc) for loc in list_locations(db)}
+
+
+def names(db: sqlite_utils.Database) -> dict[int, str]:
+    return {row[0]: row[1] for row in db.execute("SELECT id, name FROM locations").fetchall()}
+
+
+def map_url(location: Location) -> str:
+    """A map link phones open in their own map app (geo coordinates or the address)."""
+    from urllib.parse import quote
+
+    if location.lat is not None and location.lon is not None:
+        return f"https://www.openstreetmap.org/?mlat={location.lat}&mlon={location.lon}#map=17/{location.lat}/{location.lon}"
+    return f"https://www.openstreetmap.org/search?query={quote(location.address)}"
+
+
+def _unused_code(db: sqlite_utils.Database, rng: RandomBytes) -> str:
+    for _ in range(20):
+        code = new_code(rng)
+        if not db.execute("SELECT 1 FROM location_codes WHERE code = ?", [code]).fetchone():
+            return code
+    raise RuntimeError("could not find an unused location code")  # 25^8 codes: unreachable

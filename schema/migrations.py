@@ -1,0 +1,246 @@
+"""Versioned schema migrations, tracked in SQLite's `user_version`.
+
+A migration is appended, never edited: an older production file is upgraded in place by running
+the ones it has not seen, inside the caller's write transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+import sqlite_utils
+
+from schema.errors import CallboardError
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+
+def run_script(db: sqlite_utils.Database, script: str) -> None:
+    """Run several statements inside the caller's transaction.
+
+    sqlite3's executescript() would COMMIT first, breaking the migration's atomicity.
+    """
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            db.execute(statement)
+            statement = ""
+    if statement.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {statement[:60]!r}")
+
+
+def _v1_core(db: sqlite_utils.Database) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE production (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'film',
+            timezone TEXT NOT NULL DEFAULT 'UTC',
+            base_url TEXT NOT NULL DEFAULT 'http://127.0.0.1:8000',
+            min_rest_minutes INTEGER NOT NULL DEFAULT 600,
+            version INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE vendors (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            service TEXT NOT NULL DEFAULT '',
+            email TEXT NOT NULL DEFAULT '',
+            phone TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            version INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE people (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'crew',
+            department TEXT NOT NULL DEFAULT '',
+            role TEXT NOT NULL DEFAULT '',
+            email TEXT NOT NULL DEFAULT '',
+            phone TEXT NOT NULL DEFAULT '',
+            vendor_id INTEGER REFERENCES vendors(id) ON DELETE RESTRICT,
+            notes TEXT NOT NULL DEFAULT '',
+            version INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE INDEX people_vendor ON people(vendor_id);
+        CREATE TABLE locations (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            address TEXT NOT NULL DEFAULT '',
+            lat REAL,
+            lon REAL,
+            radius_m INTEGER NOT NULL DEFAULT 300,
+            notes TEXT NOT NULL DEFAULT '',
+            code TEXT NOT NULL UNIQUE,
+            version INTEGER NOT NULL DEFAULT 1
+        );
+        -- Every code a location has ever had, so a rotated poster can say so.
+        CREATE TABLE location_codes (
+            code TEXT PRIMARY KEY,
+            location_id INTEGER NOT NULL REFERENCES locations(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            rotated_at TEXT
+        );
+        CREATE TABLE days (
+            id INTEGER PRIMARY KEY,
+            date TEXT NOT NULL,
+            unit TEXT NOT NULL DEFAULT 'Main',
+            location_id INTEGER REFERENCES locations(id) ON DELETE RESTRICT,
+            call_at TEXT NOT NULL,
+            wrap_at TEXT NOT NULL,
+            scenes TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            version INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE INDEX days_date ON days(date);
+        CREATE TABLE calls (
+            id INTEGER PRIMARY KEY,
+            day_id INTEGER NOT NULL REFERENCES days(id) ON DELETE CASCADE,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE RESTRICT,
+            call_at TEXT NOT NULL,
+            wrap_at TEXT,
+            notes TEXT NOT NULL DEFAULT '',
+            version INTEGER NOT NULL DEFAULT 1,
+            UNIQUE (day_id, person_id)
+        );
+        CREATE INDEX calls_person ON calls(person_id);
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            filename TEXT NOT NULL,
+            content_type TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            data BLOB NOT NULL,
+            uploaded_at TEXT NOT NULL,
+            uploaded_by TEXT NOT NULL
+        );
+        CREATE TABLE contracts (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE RESTRICT,
+            kind TEXT NOT NULL,
+            title TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'draft',
+            document_id INTEGER REFERENCES documents(id),
+            document_sha256 TEXT,
+            signed_copy_id INTEGER REFERENCES documents(id),
+            sent_at TEXT,
+            viewed_at TEXT,
+            signed_at TEXT,
+            signed_name TEXT,
+            signed_ip TEXT,
+            signed_user_agent TEXT,
+            signed_sha256 TEXT,
+            countersigned_at TEXT,
+            countersigned_by TEXT,
+            voided_at TEXT,
+            void_reason TEXT,
+            updated_at TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE INDEX contracts_person ON contracts(person_id);
+        CREATE TABLE personal_links (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            used_at TEXT,
+            revoked_at TEXT
+        );
+        CREATE INDEX personal_links_person ON personal_links(person_id);
+        CREATE TABLE device_sessions (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL,
+            user_agent TEXT NOT NULL DEFAULT '',
+            ip TEXT NOT NULL DEFAULT '',
+            revoked_at TEXT
+        );
+        CREATE INDEX device_sessions_person ON device_sessions(person_id);
+        CREATE TABLE calendar_feeds (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+        CREATE TABLE checkins (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            location_id INTEGER REFERENCES locations(id) ON DELETE SET NULL,
+            day_id INTEGER REFERENCES days(id) ON DELETE SET NULL,
+            code TEXT NOT NULL,
+            nonce TEXT NOT NULL,
+            result TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            client_at TEXT,
+            replayed INTEGER NOT NULL DEFAULT 0,
+            late_minutes INTEGER NOT NULL DEFAULT 0,
+            lat REAL,
+            lon REAL,
+            accuracy_m REAL,
+            distance_m REAL,
+            far INTEGER NOT NULL DEFAULT 0,
+            ip TEXT NOT NULL DEFAULT '',
+            user_agent TEXT NOT NULL DEFAULT '',
+            UNIQUE (person_id, nonce)
+        );
+        CREATE INDEX checkins_location_time ON checkins(location_id, received_at);
+        CREATE INDEX checkins_day ON checkins(day_id, person_id);
+        CREATE TABLE notices (
+            id INTEGER PRIMARY KEY,
+            day_id INTEGER REFERENCES days(id) ON DELETE SET NULL,
+            kind TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            actor TEXT NOT NULL
+        );
+        CREATE TABLE notice_recipients (
+            notice_id INTEGER NOT NULL REFERENCES notices(id) ON DELETE CASCADE,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            acknowledged_at TEXT,
+            ack_nonce TEXT,
+            PRIMARY KEY (notice_id, person_id)
+        );
+        CREATE INDEX notice_recipients_person ON notice_recipients(person_id);
+        -- Append-only: the audit trail and the change feed the TUI follows by id.
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            data TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+            BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+        CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+            BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+        """,
+    )
+
+
+MIGRATIONS: list[Migration] = [_v1_core]
+LATEST = len(MIGRATIONS)
+
+
+def current_version(db: sqlite_utils.Database) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(db: sqlite_utils.Database, *, target: int = LATEST) -> int:
+    """Run the migrations this file has not seen, up to `target`; returns the new version."""
+    version = current_version(db)
+    if version > LATEST:
+        raise CallboardError(
+            f"this production file is schema version {version}, newer than this Callboard "
+            f"(knows up to {LATEST}); upgrade Callboard"
+        )
+    for number in range(version, target):
+        MIGRATIONS[number](db)
+        db.execute(f"PRAGMA user_version = {number + 1}")
+    return max(version, target)

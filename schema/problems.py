@@ -1,0 +1,62 @@
+"""The rules' findings for the whole production, loaded in a few set-based queries."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import msgspec
+import sqlite_utils
+
+from schema import contracts, directory, locations, rules
+from schema.db import read
+from schema.production import get as get_production
+from schema.production import min_rest
+from schema.types import Problem
+
+
+def find(db: sqlite_utils.Database, *, on: date | None = None) -> list[Problem]:
+    """Every problem in the schedule (or only those dated `on`)."""
+    with read(db):
+        production = get_production(db)
+        days = [
+            msgspec.convert(
+                dict(
+                    zip(
+                        ("id", "date", "unit", "location_id", "call_at", "wrap_at"),
+                        row,
+                        strict=True,
+                    )
+                ),
+                rules.DayFacts,
+                strict=False,
+            )
+            for row in db.execute(
+                "SELECT id, date, unit, location_id, call_at, wrap_at FROM days"
+            ).fetchall()
+        ]
+        calls = [
+            rules.CallFacts(
+                day_id=row[0],
+                person_id=row[1],
+                call_at=_dt(row[2]),
+                wrap_at=_dt(row[3]) if row[3] else None,
+            )
+            for row in db.execute(
+                "SELECT day_id, person_id, call_at, wrap_at FROM calls"
+            ).fetchall()
+        ]
+        found = rules.find_problems(
+            days,
+            calls,
+            countersigned=contracts.countersigned_people(db),
+            min_rest=min_rest(production),
+            names=directory.names(db),
+            location_names=locations.names(db),
+        )
+    return [p for p in found if on is None or p.date == on]
+
+
+def _dt(text: str):
+    from datetime import datetime
+
+    return datetime.fromisoformat(text)

@@ -1,0 +1,140 @@
+"""The production's own settings: name, timezone, base URL of links, minimum rest."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlite_utils
+
+from schema import events, validate
+from schema.clock import utcnow
+from schema.db import write
+from schema.errors import CallboardError, InvalidInput
+from schema.store import fetch_one, update_versioned
+from schema.types import Production, ProductionKind
+
+COORDINATOR = "coordinator"
+
+
+def get(db: sqlite_utils.Database) -> Production:
+    found = fetch_one(db, Production, "SELECT * FROM production WHERE id = 1")
+    if found is None:
+        raise CallboardError(
+            "this file holds no production yet; run `callboard demo` or `callboard init NAME`",
+            code="no_production",
+        )
+    return found
+
+
+def exists(db: sqlite_utils.Database) -> bool:
+    return db.execute("SELECT 1 FROM production WHERE id = 1").fetchone() is not None
+
+
+def create(
+    db: sqlite_utils.Database,
+    name: str,
+    *,
+    kind: ProductionKind = ProductionKind.FILM,
+    timezone: str = "UTC",
+    base_url: str = "http://127.0.0.1:8000",
+    actor: str = COORDINATOR,
+    now: datetime | None = None,
+) -> Production:
+    values = {
+        "id": 1,
+        "name": validate.text(name, "name", required=True),
+        "kind": str(kind),
+        "timezone": _timezone(timezone),
+        "base_url": normalize_base_url(base_url),
+    }
+    with write(db):
+        if exists(db):
+            raise CallboardError("this file already holds a production", code="exists")
+        db.execute(
+            "INSERT INTO production (id, name, kind, timezone, base_url) VALUES (?, ?, ?, ?, ?)",
+            list(values.values()),
+        )
+        events.record(
+            db,
+            actor=actor,
+            kind="production.created",
+            subject="production",
+            now=now or utcnow(),
+            data=values,
+        )
+    return get(db)
+
+
+def update(
+    db: sqlite_utils.Database,
+    version: int,
+    changes: dict[str, Any],
+    *,
+    actor: str = COORDINATOR,
+    now: datetime | None = None,
+) -> Production:
+    values = _clean(changes)
+    with write(db):
+        update_versioned(db, "production", 1, version, values)
+        events.record(
+            db,
+            actor=actor,
+            kind="production.updated",
+            subject="production",
+            now=now or utcnow(),
+            data=values,
+        )
+    return get(db)
+
+
+def _clean(changes: dict[str, Any]) -> dict[str, Any]:
+    allowed = {"name", "timezone", "base_url", "min_rest_minutes", "kind"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise InvalidInput(f"unknown setting {sorted(unknown)[0]!r}", field=sorted(unknown)[0])
+    values = dict(changes)
+    if "name" in values:
+        values["name"] = validate.text(values["name"], "name", required=True)
+    if "timezone" in values:
+        values["timezone"] = _timezone(values["timezone"])
+    if "base_url" in values:
+        values["base_url"] = normalize_base_url(values["base_url"])
+    if "min_rest_minutes" in values:
+        rest = int(values["min_rest_minutes"])
+        if not 0 <= rest <= 24 * 60:
+            raise InvalidInput("minimum rest must be 0 to 24 hours", field="min_rest_minutes")
+    if "kind" in values:
+        values["kind"] = str(ProductionKind(values["kind"]))
+    return values
+
+
+def _timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput(f"unknown timezone {name!r}", field="timezone") from None
+    return name
+
+
+def normalize_base_url(url: str) -> str:
+    cleaned = url.strip().rstrip("/")
+    if not cleaned.startswith(("http://", "https://")) or len(cleaned) > 200 or " " in cleaned:
+        raise InvalidInput(
+            f"base URL {url!r} must start with http:// or https://", field="base_url"
+        )
+    return cleaned
+
+
+def zone(production: Production) -> ZoneInfo:
+    return ZoneInfo(production.timezone)
+
+
+def min_rest(production: Production) -> timedelta:
+    return timedelta(minutes=production.min_rest_minutes)
+
+
+def local_now(production: Production, now: datetime | None = None) -> datetime:
+    """The production's wall-clock time, naive, as schedule times are stored."""
+    return (now or utcnow()).astimezone(zone(production)).replace(tzinfo=None)

@@ -1,0 +1,258 @@
+"""Pure rules: no database, no clock of their own. Callers pass in the facts and the time.
+
+Every function here is deterministic, which is what lets the tests drive them with Hypothesis.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+
+import msgspec
+
+from schema.errors import RuleViolation
+from schema.types import ContractStatus, Problem, ProblemKind
+
+# --- contract lifecycle -------------------------------------------------------------------------
+
+CONTRACT_TRANSITIONS: dict[ContractStatus, frozenset[ContractStatus]] = {
+    ContractStatus.DRAFT: frozenset({ContractStatus.SENT, ContractStatus.VOID}),
+    ContractStatus.SENT: frozenset(
+        {ContractStatus.VIEWED, ContractStatus.SIGNED, ContractStatus.VOID}
+    ),
+    ContractStatus.VIEWED: frozenset({ContractStatus.SIGNED, ContractStatus.VOID}),
+    ContractStatus.SIGNED: frozenset({ContractStatus.COUNTERSIGNED, ContractStatus.VOID}),
+    ContractStatus.COUNTERSIGNED: frozenset({ContractStatus.VOID}),
+    ContractStatus.VOID: frozenset(),
+}
+
+
+def can_transition(current: ContractStatus, target: ContractStatus) -> bool:
+    return target in CONTRACT_TRANSITIONS[current]
+
+
+def check_transition(current: ContractStatus, target: ContractStatus) -> None:
+    """Refuse an illegal contract transition with a message a coordinator understands."""
+    if can_transition(current, target):
+        return
+    if current == target:
+        raise RuleViolation(f"the contract is already {current}", code="contract_already")
+    raise RuleViolation(
+        f"a {current} contract cannot become {target}", code="contract_illegal_transition"
+    )
+
+
+def sources_of(target: ContractStatus) -> frozenset[ContractStatus]:
+    """The statuses from which `target` can be reached: the WHERE of a conditional update."""
+    return frozenset(s for s, targets in CONTRACT_TRANSITIONS.items() if target in targets)
+
+
+# --- schedule problems --------------------------------------------------------------------------
+
+
+class DayFacts(msgspec.Struct, frozen=True):
+    id: int
+    date: date
+    unit: str
+    location_id: int | None
+    call_at: datetime
+    wrap_at: datetime
+
+
+class CallFacts(msgspec.Struct, frozen=True):
+    day_id: int
+    person_id: int
+    call_at: datetime
+    wrap_at: datetime | None = None
+
+
+def find_problems(
+    days: Sequence[DayFacts],
+    calls: Sequence[CallFacts],
+    *,
+    countersigned: Iterable[int],
+    min_rest: timedelta,
+    names: dict[int, str] | None = None,
+    location_names: dict[int, str] | None = None,
+) -> list[Problem]:
+    """Every scheduling problem in one pass, sorted by date then kind."""
+    by_id = {day.id: day for day in days}
+    people = names or {}
+    places = location_names or {}
+    found = [
+        *person_double_bookings(by_id, calls, people),
+        *location_double_bookings(days, places),
+        *uncontracted_calls(by_id, calls, set(countersigned), people),
+        *short_turnarounds(by_id, calls, min_rest, people),
+    ]
+    return sorted(found, key=lambda p: (p.date, p.kind, p.person_id or 0, p.day_ids))
+
+
+def person_double_bookings(
+    days: dict[int, DayFacts], calls: Sequence[CallFacts], names: dict[int, str]
+) -> list[Problem]:
+    """A person called on two different days (units) that fall on the same date."""
+    booked: dict[tuple[int, date], list[int]] = defaultdict(list)
+    for call in calls:
+        booked[(call.person_id, days[call.day_id].date)].append(call.day_id)
+    return [
+        Problem(
+            kind=ProblemKind.PERSON_DOUBLE_BOOKED,
+            date=on,
+            person_id=person_id,
+            day_ids=tuple(sorted(day_ids)),
+            message=f"{names.get(person_id, f'person {person_id}')} is called on "
+            f"{len(day_ids)} days on {on.isoformat()}",
+        )
+        for (person_id, on), day_ids in booked.items()
+        if len(day_ids) > 1
+    ]
+
+
+def location_double_bookings(
+    days: Sequence[DayFacts], location_names: dict[int, str]
+) -> list[Problem]:
+    """Two days at one location whose call-to-wrap spans overlap."""
+    at_place: dict[int, list[DayFacts]] = defaultdict(list)
+    for day in days:
+        if day.location_id is not None:
+            at_place[day.location_id].append(day)
+    found: list[Problem] = []
+    for location_id, held in at_place.items():
+        held.sort(key=lambda d: d.call_at)
+        for first, second in _overlapping_pairs(held):
+            name = location_names.get(location_id, f"location {location_id}")
+            found.append(
+                Problem(
+                    kind=ProblemKind.LOCATION_DOUBLE_BOOKED,
+                    date=second.date,
+                    location_id=location_id,
+                    day_ids=(first.id, second.id),
+                    message=f"{name} is booked by {first.unit} and {second.unit} "
+                    f"at overlapping times on {second.date.isoformat()}",
+                )
+            )
+    return found
+
+
+def _overlapping_pairs(held: list[DayFacts]) -> Iterable[tuple[DayFacts, DayFacts]]:
+    """Pairs that overlap, for days sorted by call time (a sweep, not all pairs)."""
+    open_days: list[DayFacts] = []
+    for day in held:
+        open_days = [d for d in open_days if d.wrap_at > day.call_at]
+        for earlier in open_days:
+            yield earlier, day
+        open_days.append(day)
+
+
+def uncontracted_calls(
+    days: dict[int, DayFacts],
+    calls: Sequence[CallFacts],
+    countersigned: set[int],
+    names: dict[int, str],
+) -> list[Problem]:
+    """A person called on a day without a countersigned contract."""
+    return [
+        Problem(
+            kind=ProblemKind.UNCONTRACTED_CALL,
+            date=days[call.day_id].date,
+            person_id=call.person_id,
+            day_ids=(call.day_id,),
+            message=f"{names.get(call.person_id, f'person {call.person_id}')} is called on "
+            f"{days[call.day_id].date.isoformat()} without a countersigned contract",
+        )
+        for call in calls
+        if call.person_id not in countersigned
+    ]
+
+
+def short_turnarounds(
+    days: dict[int, DayFacts],
+    calls: Sequence[CallFacts],
+    min_rest: timedelta,
+    names: dict[int, str],
+) -> list[Problem]:
+    """Less than `min_rest` between a person's wrap and their next call."""
+    per_person: dict[int, list[CallFacts]] = defaultdict(list)
+    for call in calls:
+        per_person[call.person_id].append(call)
+    found: list[Problem] = []
+    for person_id, own in per_person.items():
+        own.sort(key=lambda c: c.call_at)
+        for before, after in itertools.pairwise(own):
+            if days[before.day_id].date == days[after.day_id].date:
+                continue  # a same-date clash is a double booking, reported as such
+            wrap = before.wrap_at or days[before.day_id].wrap_at
+            rest = after.call_at - wrap
+            if rest < min_rest:
+                found.append(_turnaround(person_id, before, after, rest, min_rest, days, names))
+    return found
+
+
+def _turnaround(
+    person_id: int,
+    before: CallFacts,
+    after: CallFacts,
+    rest: timedelta,
+    min_rest: timedelta,
+    days: dict[int, DayFacts],
+    names: dict[int, str],
+) -> Problem:
+    return Problem(
+        kind=ProblemKind.SHORT_TURNAROUND,
+        date=days[after.day_id].date,
+        person_id=person_id,
+        day_ids=(before.day_id, after.day_id),
+        message=f"{names.get(person_id, f'person {person_id}')} has {format_duration(rest)} "
+        f"rest before {days[after.day_id].date.isoformat()} "
+        f"(minimum {format_duration(min_rest)})",
+    )
+
+
+def format_duration(span: timedelta) -> str:
+    minutes = int(span.total_seconds() // 60)
+    sign = "-" if minutes < 0 else ""
+    hours, mins = divmod(abs(minutes), 60)
+    return f"{sign}{hours}h{mins:02d}"
+
+
+# --- check-in -----------------------------------------------------------------------------------
+
+
+def late_minutes(call_at: datetime, arrived_at: datetime) -> int:
+    """Whole minutes late (rounded up), 0 when on time or early. Both naive local times."""
+    late = (arrived_at - call_at).total_seconds()
+    return 0 if late <= 0 else math.ceil(late / 60)
+
+
+EARTH_RADIUS_M = 6_371_000.0
+
+
+def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in metres (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+def is_far(distance: float, radius_m: int, accuracy_m: float | None) -> bool:
+    """Farther than the radius even allowing for the phone's own stated accuracy."""
+    slack = min(accuracy_m or 0.0, 1000.0)
+    return distance > radius_m + slack
+
+
+def effective_time(received_at: datetime, client_at: datetime | None, skew: timedelta) -> datetime:
+    """When a check-in really happened: the client's time if plausible, else the server's.
+
+    A replayed offline check-in carries its original time; a client clock in the future, or
+    older than `skew`, is not trusted.
+    """
+    if client_at is None:
+        return received_at
+    if client_at > received_at + timedelta(minutes=2) or client_at < received_at - skew:
+        return received_at
+    return client_at

@@ -1,0 +1,74 @@
+"""Field checks shared by every service; each failure names the field it is about."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+
+from schema.errors import InvalidInput
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE = re.compile(r"^[0-9+()\-. ]{3,40}$")
+MAX_TEXT = 2000
+
+
+def text(value: str, field: str, *, required: bool = False, limit: int = 200) -> str:
+    cleaned = value.strip()
+    if required and not cleaned:
+        raise InvalidInput(f"{field} is required", field=field)
+    if len(cleaned) > limit:
+        raise InvalidInput(f"{field} is longer than {limit} characters", field=field)
+    if any(ord(c) < 32 and c not in "\n\t" for c in cleaned):
+        raise InvalidInput(f"{field} contains control characters", field=field)
+    return cleaned
+
+
+def email(value: str, field: str = "email") -> str:
+    cleaned = text(value, field, limit=254)
+    if cleaned and not EMAIL.match(cleaned):
+        raise InvalidInput(f"{field} {cleaned!r} is not an email address", field=field)
+    return cleaned
+
+
+def phone(value: str, field: str = "phone") -> str:
+    cleaned = text(value, field, limit=40)
+    if cleaned and not PHONE.match(cleaned):
+        raise InvalidInput(f"{field} {cleaned!r} is not a phone number", field=field)
+    return cleaned
+
+
+def parse_date(value: str, field: str = "date") -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInput(
+            f"{field} {value!r} is not a date like 2026-03-14", field=field
+        ) from None
+
+
+def parse_time(value: str, field: str) -> time:
+    cleaned = value.strip()
+    try:
+        parsed = time.fromisoformat(cleaned if len(cleaned) > 2 else f"{cleaned}:00")
+    except ValueError:
+        raise InvalidInput(f"{field} {value!r} is not a time like 07:30", field=field) from None
+    return parsed.replace(second=0, microsecond=0)
+
+
+def latitude(value: float | None, field: str = "lat") -> float | None:
+    if value is not None and not -90 <= value <= 90:
+        raise InvalidInput(f"{field} must be between -90 and 90", field=field)
+    return value
+
+
+def longitude(value: float | None, field: str = "lon") -> float | None:
+    if value is not None and not -180 <= value <= 180:
+        raise InvalidInput(f"{field} must be between -180 and 180", field=field)
+    return value
+
+
+def wrap_after_call(call_at: datetime, wrap_at: datetime, field: str = "wrap") -> None:
+    if wrap_at <= call_at:
+        raise InvalidInput(f"{field} must be after the call time", field=field)
+    if (wrap_at - call_at).total_seconds() > 24 * 3600:
+        raise InvalidInput(f"{field} is more than 24 hours after the call", field=field)
