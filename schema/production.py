@@ -138,3 +138,7 @@ def min_rest(production: Production) -> timedelta:
 def local_now(production: Production, now: datetime | None = None) -> datetime:
     """The production's wall-clock time, naive, as schedule times are stored."""
     return (now or utcnow()).astimezone(zone(production)).replace(tzinfo=None)
+
+
+def zone_named(name: str) -> ZoneInfo:
+    return ZoneInfo(_timezone(name))
