@@ -1,0 +1,282 @@
+"""Spreadsheets in and out: people from CSV; people, schedule and check-ins to CSV or JSON.
+
+An import is all or nothing: every row is checked first (with the same rules as a person typed
+into the TUI), and only a file with no bad row is written, in one transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import sqlite_utils
+
+from schema import directory
+from schema.clock import utcnow
+from schema.db import read, write
+from schema.errors import CallboardError, InvalidInput
+from schema.production import COORDINATOR
+from schema.types import PersonKind
+
+PEOPLE_COLUMNS = ("name", "kind", "department", "role", "email", "phone", "vendor", "notes")
+# Columns an export carries that an import accepts and ignores (a new person gets a new id).
+IGNORED_COLUMNS = ("id",)
+MAX_ROWS = 20_000
+SHOWN_ERRORS = 5
+KIND_ALIASES = {
+    "": PersonKind.CREW,
+    "crew": PersonKind.CREW,
+    "cast": PersonKind.CAST,
+    "vendor": PersonKind.VENDOR_CONTACT,
+    "vendor contact": PersonKind.VENDOR_CONTACT,
+    "vendor_contact": PersonKind.VENDOR_CONTACT,
+}
+
+
+class RowError(msgspec.Struct, kw_only=True, frozen=True):
+    line: int
+    reason: str
+
+
+class ImportRefused(CallboardError):
+    """A spreadsheet with bad rows: nothing from it was written."""
+
+    code = "import_refused"
+
+    def __init__(self, source: str, errors: Sequence[RowError]) -> None:
+        self.errors = list(errors)
+        first = errors[0]
+        message = f"{source} line {first.line}: {first.reason}"
+        others = errors[1:]
+        if others:
+            lines = ", ".join(str(e.line) for e in others[:SHOWN_ERRORS])
+            more = "" if len(others) <= SHOWN_ERRORS else ", ..."
+            message += f" (also bad: line{'s' if len(others) > 1 else ''} {lines}{more})"
+        super().__init__(message + "; nothing was imported")
+
+
+class ImportResult(msgspec.Struct, kw_only=True):
+    people: int
+    person_ids: list[int]
+
+
+# --- import -------------------------------------------------------------------------------------
+
+
+def import_people_file(
+    db: sqlite_utils.Database,
+    path: str | Path,
+    *,
+    actor: str = COORDINATOR,
+    now: datetime | None = None,
+) -> ImportResult:
+    """Add everyone in a CSV file, or no one if any row is bad."""
+    source = Path(path)
+    try:
+        text = source.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{source.name} is not UTF-8 text (save it as CSV UTF-8)") from None
+    return import_people(db, text, source=source.name, actor=actor, now=now)
+
+
+def import_people(
+    db: sqlite_utils.Database,
+    text: str,
+    *,
+    source: str = "CSV",
+    actor: str = COORDINATOR,
+    now: datetime | None = None,
+) -> ImportResult:
+    rows = list(_records(text, source))
+    vendors = _vendor_index(db)
+    emails = _known_emails(db)
+    checked: list[directory.PersonIn] = []
+    errors: list[RowError] = []
+    for line, record in rows:
+        if isinstance(record, RowError):
+            errors.append(record)
+            continue
+        try:
+            person = _person_in(record, vendors)
+            directory.clean_person(person)
+            _check_email(person.email, emails, line)
+        except InvalidInput as error:
+            errors.append(RowError(line=line, reason=error.message))
+            continue
+        checked.append(person)
+    if errors:
+        raise ImportRefused(source, errors)
+    if not checked:
+        raise InvalidInput(f"{source} has a header but no people")
+    moment = now or utcnow()
+    with write(db):
+        added = [directory.add_person(db, p, actor=actor, now=moment).id for p in checked]
+    return ImportResult(people=len(added), person_ids=added)
+
+
+def _records(text: str, source: str) -> Iterator[tuple[int, dict[str, str] | RowError]]:
+    """(line where the row starts, {column: value} or what is wrong) for each non-blank row."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = _header(reader, source)
+    count = 0
+    start = reader.line_num + 1
+    try:
+        for row in reader:
+            line, start = start, reader.line_num + 1
+            if not any(cell.strip() for cell in row):
+                continue
+            count += 1
+            if count > MAX_ROWS:
+                raise InvalidInput(f"{source} has more than {MAX_ROWS} rows; split it")
+            if len(row) > len(header):
+                yield (
+                    line,
+                    RowError(line=line, reason=f"{len(row)} cells but only {len(header)} columns"),
+                )
+                continue
+            yield line, dict(zip(header, [*row, *[""] * (len(header) - len(row))], strict=True))
+    except csv.Error as error:
+        raise ImportRefused(source, [RowError(line=reader.line_num, reason=str(error))]) from None
+
+
+def _header(reader: Any, source: str) -> list[str]:
+    try:
+        raw = next(reader)
+    except StopIteration:
+        raise InvalidInput(f"{source} is empty") from None
+    except csv.Error as error:
+        raise ImportRefused(source, [RowError(line=1, reason=str(error))]) from None
+    header = [cell.strip().lower() for cell in raw]
+    allowed = set(PEOPLE_COLUMNS) | set(IGNORED_COLUMNS)
+    unknown = [h for h in header if h not in allowed]
+    if unknown:
+        reason = f"unknown column {unknown[0]!r} (columns: {', '.join(PEOPLE_COLUMNS)})"
+        raise ImportRefused(source, [RowError(line=1, reason=reason)])
+    if "name" not in header:
+        raise ImportRefused(source, [RowError(line=1, reason="no 'name' column")])
+    if len(set(header)) != len(header):
+        raise ImportRefused(source, [RowError(line=1, reason="a column appears twice")])
+    return header
+
+
+def _person_in(record: dict[str, str], vendors: dict[str, int]) -> directory.PersonIn:
+    kind_text = record.get("kind", "").strip().lower()
+    if kind_text not in KIND_ALIASES:
+        raise InvalidInput(f"kind {kind_text!r} is not crew, cast or vendor", field="kind")
+    kind = KIND_ALIASES[kind_text]
+    vendor_text = record.get("vendor", "").strip()
+    vendor_id = None
+    if vendor_text:
+        vendor_id = vendors.get(vendor_text.casefold())
+        if vendor_id is None:
+            raise InvalidInput(f"no vendor named {vendor_text!r}", field="vendor")
+        if kind != PersonKind.VENDOR_CONTACT:
+            raise InvalidInput("only a vendor contact can have a vendor", field="vendor")
+    return directory.PersonIn(
+        name=record.get("name", ""),
+        kind=kind,
+        department=record.get("department", ""),
+        role=record.get("role", ""),
+        email=record.get("email", ""),
+        phone=record.get("phone", ""),
+        vendor_id=vendor_id,
+        notes=record.get("notes", ""),
+    )
+
+
+def _vendor_index(db: sqlite_utils.Database) -> dict[str, int]:
+    """Vendors by case-folded name, and by id as text (either may be typed in the sheet)."""
+    index: dict[str, int] = {}
+    for vendor in directory.list_vendors(db):
+        index[vendor.name.strip().casefold()] = vendor.id
+        index[str(vendor.id)] = vendor.id
+    return index
+
+
+def _known_emails(db: sqlite_utils.Database) -> dict[str, str]:
+    rows = db.execute("SELECT id, name, email FROM people WHERE email != ''").fetchall()
+    return {email.casefold(): f"{name} (person {pid})" for pid, name, email in rows}
+
+
+def _check_email(email: str, seen: dict[str, str], line: int) -> None:
+    """An email already in the production (or earlier in the file) is a duplicate person."""
+    key = email.strip().casefold()
+    if not key:
+        return
+    if key in seen:
+        raise InvalidInput(f"email {email.strip()} is already used by {seen[key]}", field="email")
+    seen[key] = f"line {line}"
+
+
+# --- export -------------------------------------------------------------------------------------
+
+EXPORTS = ("people", "schedule", "checkins")
+
+
+def export_rows(db: sqlite_utils.Database, what: str) -> list[dict[str, Any]]:
+    """The rows of one export, as plain dicts with stable column order."""
+    queries = {"people": PEOPLE_SQL, "schedule": SCHEDULE_SQL, "checkins": CHECKINS_SQL}
+    if what not in queries:
+        raise InvalidInput(f"cannot export {what!r}; choose {', '.join(EXPORTS)}", field="what")
+    with read(db):
+        cursor = db.execute(queries[what])
+        columns = [c[0] for c in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def export_columns(db: sqlite_utils.Database, what: str) -> list[str]:
+    queries = {"people": PEOPLE_SQL, "schedule": SCHEDULE_SQL, "checkins": CHECKINS_SQL}
+    cursor = db.execute(queries[what] + " LIMIT 0")
+    return [c[0] for c in cursor.description]
+
+
+def to_csv(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return out.getvalue()
+
+
+def to_json(rows: Sequence[dict[str, Any]]) -> str:
+    return json.dumps(list(rows), indent=2, ensure_ascii=False) + "\n"
+
+
+def render(db: sqlite_utils.Database, what: str, fmt: str) -> str:
+    """One export as CSV or JSON text."""
+    rows = export_rows(db, what)
+    if fmt == "json":
+        return to_json(rows)
+    if fmt == "csv":
+        return to_csv(export_columns(db, what), rows)
+    raise InvalidInput(f"unknown format {fmt!r}; choose csv or json", field="format")
+
+
+PEOPLE_SQL = (
+    "SELECT p.id, p.name, p.kind, p.department, p.role, p.email, p.phone,"
+    " coalesce(v.name, '') AS vendor, p.notes"
+    " FROM people p LEFT JOIN vendors v ON v.id = p.vendor_id"
+    " ORDER BY p.name COLLATE NOCASE, p.id"
+)
+SCHEDULE_SQL = (
+    "SELECT d.date, d.unit, d.id AS day_id, coalesce(l.name, '') AS location,"
+    " d.call_at AS unit_call, d.wrap_at AS unit_wrap, d.scenes,"
+    " p.id AS person_id, p.name, p.department, p.role, c.call_at, c.wrap_at, c.notes"
+    " FROM days d LEFT JOIN locations l ON l.id = d.location_id"
+    " LEFT JOIN calls c ON c.day_id = d.id LEFT JOIN people p ON p.id = c.person_id"
+    " ORDER BY d.date, d.call_at, d.unit, c.call_at, p.department, p.name"
+)
+CHECKINS_SQL = (
+    "SELECT k.id, k.received_at, k.client_at, k.person_id, p.name,"
+    " k.location_id, coalesce(l.name, '') AS location, k.code, k.result, k.late_minutes,"
+    " k.replayed, k.far, k.distance_m"
+    " FROM checkins k JOIN people p ON p.id = k.person_id"
+    " LEFT JOIN locations l ON l.id = k.location_id ORDER BY k.id"
+)
