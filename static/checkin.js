@@ -1,0 +1,193 @@
+// Check-in at a location (/l/CODE): one big tap, then a plain sentence for every answer.
+import { get, post, Offline } from "./api.js";
+import { h, show, notice, link, nonce, safeUrl, wallTime, momentTime, whenSent } from "./ui.js";
+import { whoAmI } from "./session.js";
+import { SAVED, syncLater } from "./home.js";
+
+const outbox = globalThis.CallboardOutbox;
+const GEO_WAIT_MS = 3000;
+
+export async function checkinPage(code) {
+  show(h("section", { class: "panel" }, h("h1", null, "Finding this location…")));
+  const [loc, who] = await Promise.all([lookup(code), whoAmI()]);
+  if (loc.missing) return show(answerPanel({ result: "unknown_code" }), homeLink());
+  if (loc.data && loc.data.current === false) {
+    return show(answerPanel({ result: "rotated_code", location_name: loc.data.name }), homeLink());
+  }
+  if (!who.me && who.reason === "session_revoked") {
+    return show(answerPanel({ result: "link_revoked" }));
+  }
+  if (!who.me && who.reason !== "offline") return show(answerPanel({ result: "no_session" }));
+
+  const result = h("div", { class: "result", "aria-live": "polite" });
+  const tap = h("button", { type: "button", class: "btn checkin" }, "Check in");
+  tap.addEventListener("click", () => checkIn(code, loc.data, tap, result));
+  show(
+    h(
+      "section",
+      { class: "location card" },
+      h("p", { class: "kicker" }, "Location"),
+      h("h1", null, loc.data ? loc.data.name : `Location code ${code}`),
+      loc.data && loc.data.address ? h("p", { class: "address" }, loc.data.address) : null,
+      loc.data && safeUrl(loc.data.map_url)
+        ? h(
+            "a",
+            { class: "map", href: safeUrl(loc.data.map_url), target: "_blank", rel: "noopener noreferrer" },
+            "Open map",
+          )
+        : null,
+    ),
+    who.me ? h("p", { class: "as" }, `Checking in as ${who.me.person.name}`) : null,
+    tap,
+    result,
+    homeLink(),
+  );
+}
+
+async function lookup(code) {
+  try {
+    const res = await get(`/api/locations/${encodeURIComponent(code)}`);
+    if (res.status === 404) return { missing: true };
+    return res.status === 200 ? { data: res.data } : {};
+  } catch (err) {
+    if (err instanceof Offline) return {}; // offline and never seen: still let them check in
+    throw err;
+  }
+}
+
+function homeLink() {
+  return h("p", { class: "center" }, link("My calls", "/", "btn secondary"));
+}
+
+async function checkIn(code, loc, tap, result) {
+  tap.disabled = true;
+  tap.textContent = "Checking in…";
+  const body = { code, nonce: nonce(), client_at: new Date().toISOString() };
+  const position = await locate();
+  if (position) body.position = position;
+  let answered = null;
+  if (navigator.onLine) {
+    try {
+      const res = await post("/api/checkins", body, 10000);
+      if (res.status === 200) answered = res.data;
+      else if (outbox.isFinal(res.status)) {
+        tap.disabled = false;
+        tap.textContent = "Check in";
+        return result.replaceChildren(
+          notice("bad", "That didn't work", [(res.data && res.data.message) || `Error ${res.status}`]),
+        );
+      }
+    } catch (err) {
+      if (!(err instanceof Offline)) throw err;
+    }
+  }
+  tap.remove();
+  if (answered) return result.replaceChildren(answerPanel(answered));
+  await outbox.add("checkin", "/api/checkins", { ...body, queued: true }, { code });
+  syncLater();
+  result.replaceChildren(
+    notice("queued", SAVED, [
+      `You tapped at ${momentTime(body.client_at)}${loc ? ` at ${loc.name}` : ""}; that is the time that counts.`,
+      "Keep the app open or come back later: it sends by itself.",
+    ]),
+  );
+  whenSent((sent) => {
+    const mine = sent.find((s) => s.item.nonce === body.nonce);
+    if (mine && mine.status === 200) result.replaceChildren(answerPanel(mine.answer, true));
+  });
+}
+
+/** The phone's position if it comes quickly; never waits long, never refuses without it. */
+function locate() {
+  if (!navigator.geolocation) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const give = (value) => resolve(value);
+    setTimeout(() => give(null), GEO_WAIT_MS);
+    navigator.geolocation.getCurrentPosition(
+      (p) =>
+        give({
+          lat: p.coords.latitude,
+          lon: p.coords.longitude,
+          accuracy_m: Math.min(Math.round(p.coords.accuracy || 0), 100000),
+        }),
+      () => give(null),
+      { enableHighAccuracy: true, timeout: GEO_WAIT_MS, maximumAge: 120000 },
+    );
+  });
+}
+
+const minutes = (n) => `${n} minute${n === 1 ? "" : "s"}`;
+
+/** One sentence (or three) for every answer in the closed list. */
+export function answerPanel(a, sentLater = false) {
+  const where = a.location_name || "this location";
+  const at = momentTime(a.at);
+  const call = wallTime(a.call_at);
+  let tone = "good";
+  let title;
+  let lines;
+  switch (a.result) {
+    case "ok":
+      title = "You're checked in";
+      lines = [`At ${where}, ${at}.`, call ? `On time for your ${call} call.` : "On time."];
+      break;
+    case "late":
+      tone = "warn";
+      title = `Checked in — late by ${minutes(a.late_minutes)}`;
+      lines = [`At ${where}, ${at}.`, call ? `Your call was ${call}.` : null];
+      break;
+    case "already_checked_in":
+      tone = "info";
+      title = "You're already checked in";
+      lines = [`You checked in at ${where} at ${momentTime(a.first_at) || at}. Nothing more to do.`];
+      break;
+    case "not_called_here_today":
+      tone = "warn";
+      title = "You're not called here today";
+      lines = [
+        `Your check-in at ${where} (${at}) is still recorded, and the coordinator sees it.`,
+        a.called_elsewhere
+          ? `Today you're called at ${a.called_elsewhere}.`
+          : "You have no call anywhere today.",
+      ];
+      break;
+    case "unknown_code":
+      tone = "bad";
+      title = "This code isn't recognised";
+      lines = ["Check that you scanned a Callboard poster, or ask your coordinator."];
+      break;
+    case "rotated_code":
+      tone = "bad";
+      title = "This poster is out of date";
+      lines = [
+        `The code for ${where} has changed. Scan the new poster, or ask your coordinator.`,
+      ];
+      break;
+    case "no_session":
+      tone = "bad";
+      title = "This phone isn't set up yet";
+      lines = [
+        "Open your personal link first (the one your coordinator sent by text or email), then scan the poster again.",
+      ];
+      break;
+    case "link_revoked":
+      tone = "bad";
+      title = "Your link was switched off";
+      lines = ["Access on this phone was revoked. Ask your coordinator for a new link."];
+      break;
+    default:
+      tone = "bad";
+      title = "Unexpected answer";
+      lines = [`The server said "${a.result}". Tell your coordinator.`];
+  }
+  if (a.far) {
+    const d = a.distance_m != null ? ` about ${Math.round(a.distance_m)} m` : "";
+    lines.push(`Your phone placed you${d} from the location; the coordinator will see that.`);
+  }
+  if (sentLater || a.replayed) lines.push("Sent later from this phone, with the time you tapped.");
+  return h(
+    "div",
+    { class: "answer", "data-result": a.result },
+    notice(tone, title, lines),
+  );
+}
