@@ -523,19 +523,21 @@ def _changes(
     places: list[int],
     now: datetime,
 ) -> None:
-    """Two late changes (a location swap and a later call), about half acknowledged."""
+    """Two late changes (a location swap and an earlier call), about half acknowledged."""
     upcoming = [d for d in days if d.date > now.date() and d.unit == "Main"][:3]
     if len(upcoming) < 2:
         return
     moved = schedule.get_day(db, upcoming[0].id)
     other = next(p for p in places if p != moved.location_id)
     schedule.move_day(db, moved.id, moved.version, location_id=other, actor=ACTOR, now=now)
-    earlier = schedule.get_day(db, upcoming[1].id)
+    # An earlier call on a Monday: Sunday's rest absorbs it, so it creates no turnaround problem.
+    monday = next((d for d in days if d.date > moved.date and d.date.weekday() == 0), upcoming[1])
+    earlier = schedule.get_day(db, monday.id)
     schedule.move_day(
         db,
         earlier.id,
         earlier.version,
-        call=(earlier.call_at + timedelta(minutes=30)).time(),
+        call=(earlier.call_at - timedelta(minutes=30)).time(),
         actor=ACTOR,
         now=now,
     )

@@ -216,8 +216,12 @@ def revoke_all(
     """Kill every link, session and calendar feed of a person (a lost phone, a departure)."""
     moment = now or utcnow()
     with write(db):
-        count = 0
-        for table in ("personal_links", "device_sessions", "calendar_feeds"):
+        count = db.execute(
+            "UPDATE personal_links SET revoked_at = ? WHERE person_id = ?"
+            " AND revoked_at IS NULL AND used_at IS NULL",
+            [iso(moment), person_id],
+        ).rowcount
+        for table in ("device_sessions", "calendar_feeds"):
             count += db.execute(
                 f"UPDATE {table} SET revoked_at = ? WHERE person_id = ? AND revoked_at IS NULL",
                 [iso(moment), person_id],

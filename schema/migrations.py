@@ -224,7 +224,18 @@ def _v1_core(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [_v1_core]
+def _v2_feed_indexes(db: sqlite_utils.Database) -> None:
+    """Indexes for the audit view (events by subject) and a person's check-in history."""
+    run_script(
+        db,
+        """
+        CREATE INDEX IF NOT EXISTS events_subject ON events(subject, id);
+        CREATE INDEX IF NOT EXISTS checkins_person_time ON checkins(person_id, received_at);
+        """,
+    )
+
+
+MIGRATIONS: list[Migration] = [_v1_core, _v2_feed_indexes]
 LATEST = len(MIGRATIONS)
 
 

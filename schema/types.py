@@ -192,7 +192,7 @@ class Checkin(msgspec.Struct, kw_only=True):
 
 class Notice(msgspec.Struct, kw_only=True):
     id: int
-    day_id: int
+    day_id: int | None  # None once the day itself was deleted (a cancellation)
     kind: NoticeKind
     summary: str
     created_at: datetime

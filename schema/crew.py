@@ -1,0 +1,268 @@
+"""Crew-facing read models: what one person's phone may see, and nothing more.
+
+Every function takes the person (from their device session) and reads only rows bound to them,
+except the call sheet, which lists colleagues by name, department, role and call time only:
+never contact details or ids.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import msgspec
+import sqlite_utils
+
+from schema import contracts, locations, notices, schedule
+from schema.clock import utcnow
+from schema.db import read
+from schema.errors import NotFound
+from schema.production import get as get_production
+from schema.production import local_now
+from schema.store import fetch_one
+from schema.types import (
+    Call,
+    Contract,
+    ContractStatus,
+    Day,
+    Location,
+    NoticeKind,
+    Person,
+    PersonKind,
+)
+
+MAX_CALLS = 30
+
+
+class Me(msgspec.Struct, kw_only=True):
+    id: int
+    name: str
+    kind: PersonKind
+    department: str
+    role: str
+    vendor_name: str | None
+
+
+class ProductionInfo(msgspec.Struct, kw_only=True):
+    name: str
+    timezone: str
+
+
+class LocationView(msgspec.Struct, kw_only=True):
+    id: int
+    name: str
+    address: str
+    map_url: str
+
+
+class NoticeView(msgspec.Struct, kw_only=True):
+    id: int
+    kind: NoticeKind
+    summary: str
+    created_at: datetime
+
+
+class CallView(msgspec.Struct, kw_only=True):
+    day_id: int
+    date: date
+    unit: str
+    call_at: datetime
+    wrap_at: datetime
+    location: LocationView | None
+    scenes: str
+    notes: str
+
+
+class CrewLine(msgspec.Struct, kw_only=True):
+    name: str
+    department: str
+    role: str
+    call_at: datetime
+
+
+class CallSheet(msgspec.Struct, kw_only=True):
+    day_id: int
+    date: date
+    unit: str
+    call_at: datetime
+    wrap_at: datetime
+    location: LocationView | None
+    scenes: str
+    crew: list[CrewLine]
+
+
+class Home(msgspec.Struct, kw_only=True):
+    notices: list[NoticeView]
+    calls: list[CallView]
+    today: list[CallSheet]
+
+
+class DocumentInfo(msgspec.Struct, kw_only=True):
+    filename: str
+    size: int
+    sha256: str
+    content_type: str
+
+
+class ContractView(msgspec.Struct, kw_only=True):
+    id: int
+    kind: str
+    title: str
+    status: ContractStatus
+    document: DocumentInfo | None
+    signed_at: datetime | None
+    signed_name: str | None
+    countersigned_at: datetime | None
+    has_signed_copy: bool
+
+
+# --- who am I -----------------------------------------------------------------------------------
+
+
+def me(db: sqlite_utils.Database, person: Person) -> Me:
+    vendor_name = None
+    if person.vendor_id is not None:
+        row = db.execute("SELECT name FROM vendors WHERE id = ?", [person.vendor_id]).fetchone()
+        vendor_name = row[0] if row else None
+    return Me(
+        id=person.id,
+        name=person.name,
+        kind=person.kind,
+        department=person.department,
+        role=person.role,
+        vendor_name=vendor_name,
+    )
+
+
+def production_info(db: sqlite_utils.Database) -> ProductionInfo:
+    found = get_production(db)
+    return ProductionInfo(name=found.name, timezone=found.timezone)
+
+
+# --- home ---------------------------------------------------------------------------------------
+
+
+def home(db: sqlite_utils.Database, person: Person, *, now: datetime | None = None) -> Home:
+    """Unacknowledged notices, my calls from today on, and today's call sheets."""
+    with read(db):
+        today = local_now(get_production(db), now or utcnow()).date()
+        mine = schedule.calls_for_person(db, person.id, start=today)[:MAX_CALLS]
+        places = _locations(db, {day.location_id for _, day in mine})
+        return Home(
+            notices=[
+                NoticeView(id=n.id, kind=n.kind, summary=n.summary, created_at=n.created_at)
+                for n, _ in notices.for_person(db, person.id, pending_only=True)
+            ],
+            calls=[_call_view(call, day, places) for call, day in mine],
+            today=[_call_sheet(db, day, places) for _, day in mine if day.date == today],
+        )
+
+
+def _locations(db: sqlite_utils.Database, ids: set[int | None]) -> dict[int, LocationView]:
+    found: dict[int, LocationView] = {}
+    for location_id in ids:
+        if location_id is None:
+            continue
+        location = fetch_one(db, Location, "SELECT * FROM locations WHERE id = ?", [location_id])
+        if location is not None:
+            found[location_id] = location_view(location)
+    return found
+
+
+def location_view(location: Location) -> LocationView:
+    return LocationView(
+        id=location.id,
+        name=location.name,
+        address=location.address,
+        map_url=locations.map_url(location),
+    )
+
+
+def _call_view(call: Call, day: Day, places: dict[int, LocationView]) -> CallView:
+    return CallView(
+        day_id=day.id,
+        date=day.date,
+        unit=day.unit,
+        call_at=call.call_at,
+        wrap_at=call.wrap_at or day.wrap_at,
+        location=places.get(day.location_id) if day.location_id is not None else None,
+        scenes=day.scenes,
+        notes=" ".join(part for part in (day.notes, call.notes) if part),
+    )
+
+
+def _call_sheet(db: sqlite_utils.Database, day: Day, places: dict[int, LocationView]) -> CallSheet:
+    return CallSheet(
+        day_id=day.id,
+        date=day.date,
+        unit=day.unit,
+        call_at=day.call_at,
+        wrap_at=day.wrap_at,
+        location=places.get(day.location_id) if day.location_id is not None else None,
+        scenes=day.scenes,
+        crew=[
+            CrewLine(
+                name=line.name,
+                department=line.department,
+                role=line.role,
+                call_at=line.call.call_at,
+            )
+            for line in schedule.calls_for_day(db, day.id)
+        ],
+    )
+
+
+# --- contracts, as their party sees them -------------------------------------------------------
+
+
+def party_contracts(db: sqlite_utils.Database, person_id: int) -> list[ContractView]:
+    """The person's own contracts; drafts are the coordinator's work in progress, so hidden."""
+    with read(db):
+        return [
+            contract_view(db, contract)
+            for contract in contracts.contracts_for_person(db, person_id)
+            if contract.status != ContractStatus.DRAFT
+        ]
+
+
+def open_contract(
+    db: sqlite_utils.Database, contract_id: int, person_id: int, *, now: datetime | None = None
+) -> ContractView:
+    """One of the person's contracts, opened by them: a sent contract becomes viewed."""
+    party_contract(db, contract_id, person_id)
+    return contract_view(db, contracts.mark_viewed(db, contract_id, person_id, now=now))
+
+
+def party_contract(db: sqlite_utils.Database, contract_id: int, person_id: int) -> Contract:
+    """The contract if it binds this person and is not a draft; otherwise simply not found."""
+    contract = fetch_one(
+        db,
+        Contract,
+        "SELECT * FROM contracts WHERE id = ? AND person_id = ? AND status != ?",
+        [contract_id, person_id, str(ContractStatus.DRAFT)],
+    )
+    if contract is None:
+        raise NotFound(f"no contract {contract_id} for you", code="contract_not_found")
+    return contract
+
+
+def contract_view(db: sqlite_utils.Database, contract: Contract) -> ContractView:
+    document = None
+    if contract.document_id is not None and contract.status != ContractStatus.DRAFT:
+        found = contracts.get_document(db, contract.document_id)
+        document = DocumentInfo(
+            filename=found.filename,
+            size=found.size,
+            sha256=found.sha256,
+            content_type=found.content_type,
+        )
+    return ContractView(
+        id=contract.id,
+        kind=contract.kind,
+        title=contract.title,
+        status=contract.status,
+        document=document,
+        signed_at=contract.signed_at,
+        signed_name=contract.signed_name,
+        countersigned_at=contract.countersigned_at,
+        has_signed_copy=contract.signed_copy_id is not None,
+    )

@@ -1,0 +1,187 @@
+"""Check-in: every answer in the closed list, idempotency by nonce, offline replays, the board."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import sqlite_utils
+
+from schema import checkins, links, locations, schedule
+from schema.checkins import CheckinRequest, Position
+from schema.errors import InvalidInput
+from schema.types import CheckinResult
+from tests.conftest import NOW
+from tests.schema import factories
+
+# 1 December 2026 in London is UTC+0: a 07:00 call is 07:00Z.
+AT_CALL = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def scene(fresh_db: sqlite_utils.Database) -> dict:
+    who = factories.person(fresh_db)
+    mill = factories.location(fresh_db, lat=51.4447, lon=0.3695, radius_m=200)
+    quay = factories.location(fresh_db, "Blackwall Quay")
+    shoot = factories.day(fresh_db, location_id=mill.id)
+    schedule.call_person(fresh_db, shoot.id, who.id, now=NOW)
+    return {
+        "db": fresh_db,
+        "who": who,
+        "mill": mill,
+        "quay": quay,
+        "day": shoot,
+        "session": factories.session(fresh_db, who),
+    }
+
+
+def _check(
+    scene: dict,
+    code: str | None = None,
+    nonce: str = "nonce-0001",
+    *,
+    at: datetime = AT_CALL,
+    **extra: object,
+) -> checkins.CheckinAnswer:
+    request = CheckinRequest(code=code or scene["mill"].code, nonce=nonce, **extra)  # type: ignore[arg-type]
+    return checkins.check_in(scene["db"], scene["session"], request, now=at)
+
+
+def test_on_time(scene: dict) -> None:
+    answer = _check(scene, at=AT_CALL - timedelta(minutes=10))
+    assert answer.result == CheckinResult.OK
+    assert answer.location_name == "Harbour Mill"
+    assert answer.call_at == datetime(2026, 12, 1, 7, 0)
+
+
+def test_late_by_minutes(scene: dict) -> None:
+    answer = _check(scene, at=AT_CALL + timedelta(minutes=12, seconds=5))
+    assert (answer.result, answer.late_minutes) == (CheckinResult.LATE, 13)
+
+
+def test_already_checked_in_says_when(scene: dict) -> None:
+    first = AT_CALL - timedelta(minutes=5)
+    _check(scene, nonce="first-nonce", at=first)
+    again = _check(scene, nonce="second-nonce", at=AT_CALL + timedelta(hours=2))
+    assert again.result == CheckinResult.ALREADY
+    assert again.first_at == first
+
+
+def test_not_called_here_is_recorded_and_says_where(scene: dict) -> None:
+    answer = _check(scene, code=scene["quay"].code)
+    assert answer.result == CheckinResult.NOT_CALLED
+    assert answer.called_elsewhere == "Harbour Mill"
+    stored = checkins.history(scene["db"])
+    assert [(c.result, c.location_id) for c in stored] == [
+        (CheckinResult.NOT_CALLED, scene["quay"].id)
+    ]
+
+
+def test_unknown_code(scene: dict) -> None:
+    assert _check(scene, code="QQQQQQQQ").result == CheckinResult.UNKNOWN_CODE
+
+
+def test_rotated_code(scene: dict) -> None:
+    old = scene["mill"].code
+    locations.rotate_code(scene["db"], scene["mill"].id, scene["mill"].version, now=NOW)
+    answer = _check(scene, code=old)
+    assert (answer.result, answer.location_name) == (CheckinResult.ROTATED_CODE, "Harbour Mill")
+
+
+def test_code_is_forgiving_about_case_and_dashes(scene: dict) -> None:
+    code = scene["mill"].code
+    answer = _check(scene, code=f" {code[:4].lower()}-{code[4:]} ")
+    assert answer.result == CheckinResult.OK
+
+
+def test_no_session_and_revoked_session(scene: dict) -> None:
+    request = CheckinRequest(code=scene["mill"].code, nonce="nonce-0001")
+    assert checkins.check_in(scene["db"], None, request).result == CheckinResult.NO_SESSION
+    assert checkins.check_in(scene["db"], "x" * 27, request).result == CheckinResult.NO_SESSION
+    session_id = links.sessions_for(scene["db"], scene["who"].id)[0].id
+    links.revoke_session(scene["db"], session_id, now=NOW)
+    answer = checkins.check_in(scene["db"], scene["session"], request)
+    assert answer.result == CheckinResult.LINK_REVOKED
+    assert checkins.history(scene["db"]) == []
+
+
+def test_same_nonce_is_the_same_checkin(scene: dict) -> None:
+    first = _check(scene, nonce="replayed-1", at=AT_CALL + timedelta(minutes=3))
+    again = _check(scene, nonce="replayed-1", at=AT_CALL + timedelta(hours=1))
+    assert again == first
+    assert len(checkins.history(scene["db"])) == 1
+
+
+def test_offline_replay_keeps_the_real_time(scene: dict) -> None:
+    happened = AT_CALL - timedelta(minutes=2)
+    answer = _check(scene, at=AT_CALL + timedelta(minutes=40), client_at=happened, queued=True)
+    assert (answer.result, answer.at, answer.replayed) == (CheckinResult.OK, happened, True)
+    stored = checkins.history(scene["db"])[0]
+    assert stored.received_at == AT_CALL + timedelta(minutes=40)
+    assert stored.client_at == happened
+
+
+def test_far_position_is_flagged_not_refused(scene: dict) -> None:
+    near = _check(
+        scene, nonce="near-0001", position=Position(lat=51.4450, lon=0.3697, accuracy_m=20)
+    )
+    assert near.result == CheckinResult.OK and not near.far
+    db = scene["db"]
+    other = factories.person(db, "Bo")
+    shoot = scene["day"]
+    schedule.call_person(db, shoot.id, other.id, now=NOW)
+    far = checkins.check_in(
+        db,
+        factories.session(db, other),
+        CheckinRequest(
+            code=scene["mill"].code, nonce="far-00001", position=Position(lat=51.50, lon=0.0)
+        ),
+        now=AT_CALL,
+    )
+    assert far.result == CheckinResult.OK and far.far
+    assert far.distance_m is not None and far.distance_m > 20_000
+
+
+@pytest.mark.parametrize("nonce", ["short", "x" * 65, "has space!", ""])
+def test_bad_nonce_is_refused(scene: dict, nonce: str) -> None:
+    with pytest.raises(InvalidInput) as error:
+        _check(scene, nonce=nonce)
+    assert error.value.field == "nonce"
+
+
+def test_position_off_earth_is_refused(scene: dict) -> None:
+    with pytest.raises(InvalidInput):
+        _check(scene, position=Position(lat=91, lon=0))
+
+
+def test_board_shows_arrived_late_missing_and_unexpected(scene: dict) -> None:
+    db = scene["db"]
+    late, missing, stranger = (
+        factories.person(db, n) for n in ("Late Lu", "Missing Mo", "Stray Su")
+    )
+    for who in (late, missing):
+        schedule.call_person(db, scene["day"].id, who.id, now=NOW)
+    _check(scene, at=AT_CALL - timedelta(minutes=5))
+    checkins.check_in(
+        db,
+        factories.session(db, late),
+        CheckinRequest(code=scene["mill"].code, nonce="late-0001"),
+        now=AT_CALL + timedelta(minutes=20),
+    )
+    checkins.check_in(
+        db,
+        factories.session(db, stranger),
+        CheckinRequest(code=scene["mill"].code, nonce="stray-001"),
+        now=AT_CALL,
+    )
+    board = checkins.board(db, date(2026, 12, 1))
+    mill = next(b for b in board if b.location_id == scene["mill"].id)
+    states = {a.name: a.state(datetime(2026, 12, 1, 7, 30)) for a in mill.arrivals}
+    assert states == {
+        "Ana Silva": "arrived",
+        "Late Lu": "late",
+        "Missing Mo": "missing",
+        "Stray Su": "unexpected",
+    }
+    before_call = {a.name: a.state(datetime(2026, 12, 1, 6, 0)) for a in mill.arrivals}
+    assert before_call["Missing Mo"] == "expected"

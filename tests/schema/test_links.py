@@ -1,0 +1,88 @@
+"""Personal links, device sessions and calendar feeds: hashed, single-use, revocable."""
+
+from __future__ import annotations
+
+import pytest
+import sqlite_utils
+
+from schema import links
+from schema.links import LinkRefused
+from schema.tokens import hash_token
+from tests.conftest import NOW
+from tests.schema import factories
+
+
+def _token(url: str) -> str:
+    return url.rsplit("/", 1)[1]
+
+
+def test_link_is_stored_hashed_and_long(fresh_db: sqlite_utils.Database) -> None:
+    who = factories.person(fresh_db)
+    issued = links.issue_link(fresh_db, who.id, now=NOW)
+    token = _token(issued.url)
+    assert issued.url.startswith("https://callboard.test/p/")
+    assert len(token) >= 27  # 160 bits in URL-safe base64
+    dump = "\n".join(fresh_db.conn.iterdump())
+    assert token not in dump
+    assert hash_token(token) in dump
+
+
+def test_link_starts_one_session_only(fresh_db: sqlite_utils.Database) -> None:
+    who = factories.person(fresh_db)
+    token = _token(links.issue_link(fresh_db, who.id, now=NOW).url)
+    person, session = links.exchange_link(fresh_db, token, user_agent="Phone", ip="198.51.100.4")
+    assert person.id == who.id
+    assert links.session_person(fresh_db, session) == who
+    with pytest.raises(LinkRefused) as error:
+        links.exchange_link(fresh_db, token)
+    assert error.value.code == "link_used"
+
+
+def test_reissue_kills_the_old_link(fresh_db: sqlite_utils.Database) -> None:
+    who = factories.person(fresh_db)
+    old = _token(links.issue_link(fresh_db, who.id, now=NOW).url)
+    new = _token(links.issue_link(fresh_db, who.id, now=NOW).url)
+    with pytest.raises(LinkRefused) as error:
+        links.exchange_link(fresh_db, old)
+    assert error.value.code == "link_revoked"
+    assert links.exchange_link(fresh_db, new)[0].id == who.id
+
+
+@pytest.mark.parametrize("token", ["", "short", "a" * 300, "../../etc/passwd", "x" * 27])
+def test_unknown_or_malformed_links(fresh_db: sqlite_utils.Database, token: str) -> None:
+    with pytest.raises(LinkRefused) as error:
+        links.exchange_link(fresh_db, token)
+    assert error.value.code == "link_unknown"
+
+
+def test_sessions_are_listed_and_revocable(fresh_db: sqlite_utils.Database) -> None:
+    who = factories.person(fresh_db)
+    phone = factories.session(fresh_db, who)
+    tablet = factories.session(fresh_db, who)
+    listed = links.sessions_for(fresh_db, who.id)
+    assert len(listed) == 2
+    links.revoke_session(fresh_db, listed[-1].id, now=NOW)  # the oldest: the phone
+    assert links.session_person(fresh_db, phone) is None
+    assert links.session_revoked(fresh_db, phone)
+    assert links.session_person(fresh_db, tablet) == who
+
+
+def test_revoke_all(fresh_db: sqlite_utils.Database) -> None:
+    who = factories.person(fresh_db)
+    session = factories.session(fresh_db, who)
+    feed = _token(links.issue_calendar_feed(fresh_db, who.id, now=NOW).url).removesuffix(".ics")
+    pending = _token(links.issue_link(fresh_db, who.id, now=NOW).url)
+    assert links.revoke_all(fresh_db, who.id, now=NOW) == 3
+    assert links.session_person(fresh_db, session) is None
+    assert links.calendar_person(fresh_db, feed) is None
+    with pytest.raises(LinkRefused):
+        links.exchange_link(fresh_db, pending)
+
+
+def test_calendar_feed_reissue(fresh_db: sqlite_utils.Database) -> None:
+    who = factories.person(fresh_db)
+    first = links.issue_calendar_feed(fresh_db, who.id, now=NOW).url
+    second = links.issue_calendar_feed(fresh_db, who.id, now=NOW).url
+    assert first.endswith(".ics") and first != second
+    assert links.calendar_person(fresh_db, _token(first).removesuffix(".ics")) is None
+    assert links.calendar_person(fresh_db, _token(second).removesuffix(".ics")) == who

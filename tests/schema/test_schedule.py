@@ -1,0 +1,109 @@
+"""The schedule: moving a day notifies everyone called, in the same transaction."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import pytest
+import sqlite_utils
+
+from schema import notices, schedule
+from schema.errors import InvalidInput, StaleEdit
+from schema.types import NoticeKind
+from tests.conftest import NOW
+from tests.schema import factories
+
+
+@pytest.fixture
+def called_day(fresh_db: sqlite_utils.Database) -> tuple[schedule.Day, list[int]]:
+    mill = factories.location(fresh_db)
+    shoot = factories.day(fresh_db, location_id=mill.id)
+    people = [factories.person(fresh_db, n).id for n in ("Ana", "Bo", "Cy")]
+    for pid in people:
+        schedule.call_person(fresh_db, shoot.id, pid, call=time(6, 30), now=NOW)
+    return shoot, people
+
+
+def test_location_change_notifies_everyone_called(
+    fresh_db: sqlite_utils.Database, called_day: tuple
+) -> None:
+    shoot, people = called_day
+    quay = factories.location(fresh_db, "Blackwall Quay")
+    schedule.move_day(fresh_db, shoot.id, shoot.version, location_id=quay.id, now=NOW)
+    [status] = notices.list_all(fresh_db)
+    assert status.notice.kind == NoticeKind.LOCATION_CHANGED
+    assert "now Blackwall Quay (was Harbour Mill)" in status.notice.summary
+    assert (status.recipients, status.acknowledged) == (3, 0)
+    assert {r.person_id for r in notices.recipients(fresh_db, status.notice.id)} == set(people)
+
+
+def test_call_change_moves_personal_calls_too(
+    fresh_db: sqlite_utils.Database, called_day: tuple
+) -> None:
+    shoot, _ = called_day
+    moved = schedule.move_day(fresh_db, shoot.id, shoot.version, call=time(8, 0), now=NOW)
+    assert moved.call_at == datetime(2026, 12, 1, 8, 0)
+    assert moved.wrap_at == datetime(2026, 12, 1, 20, 0)
+    lines = schedule.calls_for_day(fresh_db, shoot.id)
+    assert {line.call.call_at for line in lines} == {datetime(2026, 12, 1, 7, 30)}
+    [status] = notices.list_all(fresh_db)
+    assert status.notice.kind == NoticeKind.CALL_CHANGED
+    assert "from 07:00 to 08:00" in status.notice.summary
+
+
+def test_a_change_that_fails_writes_no_notice(
+    fresh_db: sqlite_utils.Database, called_day: tuple
+) -> None:
+    shoot, _ = called_day
+    schedule.move_day(fresh_db, shoot.id, shoot.version, call=time(8, 0), now=NOW)
+    with pytest.raises(StaleEdit):
+        schedule.move_day(fresh_db, shoot.id, shoot.version, call=time(9, 0), now=NOW)
+    assert len(notices.list_all(fresh_db)) == 1
+
+
+def test_acknowledge_is_idempotent(fresh_db: sqlite_utils.Database, called_day: tuple) -> None:
+    shoot, people = called_day
+    schedule.move_day(fresh_db, shoot.id, shoot.version, to_date=date(2026, 12, 2), now=NOW)
+    [status] = notices.list_all(fresh_db)
+    assert status.notice.kind == NoticeKind.DATE_CHANGED
+    first = notices.acknowledge(fresh_db, people[0], status.notice.id, nonce="ack-1", now=NOW)
+    again = notices.acknowledge(fresh_db, people[0], status.notice.id, nonce="ack-1")
+    assert first == again == NOW
+    assert notices.list_all(fresh_db)[0].acknowledged == 1
+    assert notices.for_person(fresh_db, people[0]) == []
+    assert len(notices.for_person(fresh_db, people[1])) == 1
+
+
+def test_deleting_a_day_sends_a_cancellation(
+    fresh_db: sqlite_utils.Database, called_day: tuple
+) -> None:
+    shoot, _ = called_day
+    schedule.delete_day(fresh_db, shoot.id, shoot.version, now=NOW)
+    [status] = notices.list_all(fresh_db)
+    assert status.notice.kind == NoticeKind.DAY_CANCELLED
+    assert status.recipients == 3
+    assert schedule.list_days(fresh_db) == []
+
+
+def test_calling_twice_or_unknown_is_refused(
+    fresh_db: sqlite_utils.Database, called_day: tuple
+) -> None:
+    shoot, people = called_day
+    with pytest.raises(InvalidInput, match="already called"):
+        schedule.call_person(fresh_db, shoot.id, people[0], now=NOW)
+    with pytest.raises(InvalidInput) as error:
+        schedule.call_person(fresh_db, shoot.id, 999, now=NOW)
+    assert error.value.field == "person_id"
+
+
+def test_release(fresh_db: sqlite_utils.Database, called_day: tuple) -> None:
+    shoot, _people = called_day
+    line = schedule.calls_for_day(fresh_db, shoot.id)[0]
+    schedule.release_person(fresh_db, line.call.id, line.call.version, now=NOW)
+    assert len(schedule.calls_for_day(fresh_db, shoot.id)) == 2
+
+
+def test_unknown_location_is_a_field_error(fresh_db: sqlite_utils.Database) -> None:
+    with pytest.raises(InvalidInput) as error:
+        factories.day(fresh_db, location_id=42)
+    assert error.value.field == "location_id"
