@@ -1,4 +1,7 @@
-"""Find Debian's chromium for the browser tests, installing it with apt-get when we are root.
+"""Find the system tools some tests need, installing Debian's packages when we are root.
+
+Debian's chromium drives the browser tests; poppler-utils' pdftoppm renders posters to check
+their QR codes.
 
 Playwright's own browser download cannot work here (and is not wanted): the tests drive the
 system chromium through Playwright's `executable_path`.
@@ -24,18 +27,26 @@ def find_chromium() -> str | None:
     return shutil.which("chromium")
 
 
+def missing_packages() -> list[str]:
+    missing = [] if find_chromium() else ["chromium"]
+    if shutil.which("pdftoppm") is None:
+        missing.append("poppler-utils")
+    return missing
+
+
 def main() -> int:
-    if find_chromium():
+    missing = missing_packages()
+    if not missing:
         return 0
     if shutil.which("apt-get") and os.geteuid() == 0:
-        print("browser tests need chromium: installing Debian's package", file=sys.stderr)
+        print(f"tests need {', '.join(missing)}: installing Debian's packages", file=sys.stderr)
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env)
-        return 0 if find_chromium() else 1
+        subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True, env=env)
+        return 0 if not missing_packages() else 1
     print(
-        "browser tests need Debian's chromium: run `sudo apt-get install chromium` "
-        "(or set CALLBOARD_CHROMIUM to a Chromium binary)",
+        f"the tests need Debian's {' '.join(missing)}: run `sudo apt-get install "
+        f"{' '.join(missing)}` (or set CALLBOARD_CHROMIUM to a Chromium binary)",
         file=sys.stderr,
     )
     return 1
