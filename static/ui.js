@@ -20,7 +20,7 @@ export function h(tag, props, ...children) {
 /** Replace the page's content and move focus to it for screen readers. */
 export function show(...nodes) {
   const main = document.getElementById("main");
-  main.replaceChildren(...nodes.flat());
+  main.replaceChildren(...nodes.flat(Infinity).filter((n) => n != null && n !== false));
   main.focus({ preventScroll: true });
   window.scrollTo(0, 0);
 }
