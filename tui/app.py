@@ -1,0 +1,118 @@
+"""The coordinator's terminal: a thin App that wires the views and follows the change feed."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from datetime import date
+from functools import partial
+from zoneinfo import ZoneInfo
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import get_current_worker
+
+from schema import events
+from schema import production as productions
+from schema.clock import utcnow
+from schema.db import connect
+from schema.errors import CallboardError
+from tui.context import Clock, Desk
+from tui.data import opened
+from tui.screens.arrivals import ArrivalsScreen
+from tui.screens.base import DeskScreen, FeedChanged
+from tui.screens.changes import ChangesScreen
+from tui.screens.contracts import ContractsScreen
+from tui.screens.locations import LocationsScreen
+from tui.screens.people import PeopleScreen
+from tui.screens.schedule import ScheduleScreen
+from tui.widgets.navbar import VIEWS
+
+FOLLOW_SECONDS = 0.5
+SCREENS: dict[str, type[DeskScreen]] = {
+    "schedule": ScheduleScreen,
+    "contracts": ContractsScreen,
+    "people": PeopleScreen,
+    "locations": LocationsScreen,
+    "arrivals": ArrivalsScreen,
+    "changes": ChangesScreen,
+}
+HINTS = {
+    "schedule": "Shoot days, who is called, paperwork and problems",
+    "contracts": "The contract checklist: send, countersign, void, attach",
+    "people": "The directory: search, add, links and devices",
+    "locations": "Locations and their check-in QR codes",
+    "arrivals": "Today's arrivals board, live",
+    "changes": "Change notices and who has acknowledged them",
+}
+
+
+class CallboardApp(App[None]):
+    """Opens one production file; `today` and `clock` are injected so tests can pin them."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Callboard"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    BINDINGS = [
+        Binding(key, f"switch_mode('{mode}')", label, show=False) for key, mode, label in VIEWS
+    ]
+
+    def __init__(
+        self,
+        db_path: str,
+        *,
+        today: date | None = None,
+        clock: Clock = utcnow,
+        follow: bool = True,
+    ) -> None:
+        super().__init__()
+        self.desk = Desk(db_path, production_zone(db_path), clock, today)
+        self.follow = follow
+        for mode, screen in SCREENS.items():
+            self.add_mode(mode, partial(screen, self.desk))
+
+    def on_mount(self) -> None:
+        self.switch_mode("schedule")
+        if self.follow:
+            self.follow_events()
+
+    @work(thread=True, group="follow", exit_on_error=False)
+    def follow_events(self) -> None:
+        """Poll the events table by id; new rows tell the open views to refresh."""
+        worker = get_current_worker()
+        with opened(self.desk.db_path) as db:
+            seen = events.latest_id(db)
+            while not worker.is_cancelled:
+                time.sleep(FOLLOW_SECONDS)
+                if events.latest_id(db) > seen:
+                    fresh = events.since(db, seen)
+                    seen = fresh[-1].id
+                    self.call_from_thread(self.feed, frozenset(e.kind for e in fresh))
+
+    def feed(self, kinds: frozenset[str]) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, DeskScreen):
+                screen.post_message(FeedChanged(kinds))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        for key, mode, label in VIEWS:
+            yield SystemCommand(f"{label} ({key})", HINTS[mode], partial(self.switch_mode, mode))
+        yield from super().get_system_commands(screen)
+
+
+def production_zone(db_path: str) -> ZoneInfo:
+    """The production's timezone (also runs pending migrations once, before any worker)."""
+    db = connect(db_path)
+    try:
+        return productions.zone(productions.get(db))
+    except CallboardError:
+        return ZoneInfo("UTC")
+    finally:
+        db.conn.close()
+
+
+def run(db_path: str) -> None:
+    """Open the coordinator's terminal on one production file (what `callboard` calls)."""
+    CallboardApp(db_path).run()

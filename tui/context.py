@@ -1,0 +1,33 @@
+"""What every screen needs to know: the production file, today, and the clock (pinned in tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from schema.clock import utcnow
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class Desk:
+    """Passed down to every screen and dialog: attributes down, never reached for."""
+
+    db_path: str
+    zone: ZoneInfo
+    clock: Clock = utcnow
+    pinned_today: date | None = None
+
+    def now(self) -> datetime:
+        """The current moment, aware UTC (what the services take as `now`)."""
+        return self.clock()
+
+    def local_now(self) -> datetime:
+        """The production's wall-clock time, naive, as schedule times are stored."""
+        return self.clock().astimezone(self.zone).replace(tzinfo=None)
+
+    def today(self) -> date:
+        return self.pinned_today or self.local_now().date()

@@ -1,0 +1,128 @@
+"""One form dialog for every add and edit: inline errors per field, nothing written until valid.
+
+The caller passes `save(db, values)`, which parses the typed values and calls a schema service
+in a worker. An InvalidInput naming one of the form's fields shows under that field and keeps
+the form open; a stale edit closes it with a notification so the screen reloads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Select, Static
+
+from schema.errors import InvalidInput, StaleEdit
+from tui.context import Desk
+from tui.data import Changed, DbWork, Refused
+from tui.errors import notify_error
+
+Values = dict[str, str]
+Save = Callable[[sqlite_utils.Database, Values], Any]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input; `name` is the schema's field name, so its errors land here."""
+
+    name: str
+    label: str
+    value: str = ""
+    placeholder: str = ""
+    options: tuple[tuple[str, str], ...] | None = None
+
+
+class FormDialog(DbWork, ModalScreen[Any]):
+    """Dismisses with the service's result, or None when cancelled or refused."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save"),
+    ]
+
+    def __init__(self, desk: Desk, title: str, fields: Sequence[Field], save: Save) -> None:
+        super().__init__(classes="dialog")
+        self.desk, self.title_text, self.fields, self.save = desk, title, tuple(fields), save
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog-body form"):
+            yield Label(self.title_text, classes="dialog-title")
+            for field in self.fields:
+                yield Label(field.label, classes="field-label")
+                yield self.input_for(field)
+                yield Static("", id=f"error-{field.name}", classes="field-error")
+            yield Static("", id="error-form", classes="field-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save (Enter)", variant="primary", id="save")
+                yield Button("Cancel (Esc)", id="cancel")
+
+    @staticmethod
+    def input_for(field: Field) -> Widget:
+        if field.options is not None:
+            return Select(
+                field.options, value=field.value, allow_blank=False, id=f"field-{field.name}"
+            )
+        return Input(field.value, placeholder=field.placeholder, id=f"field-{field.name}")
+
+    def values(self) -> Values:
+        found: Values = {}
+        for field in self.fields:
+            widget = self.query_one(f"#field-{field.name}")
+            value = widget.value if isinstance(widget, Input | Select) else ""
+            found[field.name] = "" if value is Select.NULL else str(value)
+        return found
+
+    def clear_errors(self) -> None:
+        for error in self.query(".field-error").results(Static):
+            error.update("")
+            error.remove_class("shown")
+
+    def show_error(self, field: str | None, message: str) -> None:
+        names = {f.name for f in self.fields}
+        target = field if field in names else "form"
+        error = self.query_one(f"#error-{target}", Static)
+        error.update(f"⚠ {message}")
+        error.add_class("shown")
+        if target != "form":
+            self.query_one(f"#field-{target}").focus()
+
+    def action_save(self) -> None:
+        self.clear_errors()
+        values = self.values()
+        self.change(lambda db: self.save(db, values))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    def submitted(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#save")
+    def save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def cancel_pressed(self) -> None:
+        self.dismiss(None)
+
+    def on_changed(self, message: Changed) -> None:
+        self.dismiss(message.result if message.result is not None else True)
+
+    def on_refused(self, message: Refused) -> None:
+        error = message.error
+        if isinstance(error, StaleEdit):
+            notify_error(self.app, error)
+            self.dismiss(None)
+        elif isinstance(error, InvalidInput):
+            self.show_error(error.field, error.message)
+        else:
+            self.show_error(None, error.message)

@@ -1,0 +1,86 @@
+"""A person's device sessions (phones that opened their link), with revoke."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import partial
+
+import sqlite_utils
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Label, Static
+
+from schema import links
+from schema.types import DeviceSession
+from tui.context import Desk
+from tui.data import Changed, DbWork, Refused
+from tui.errors import notify_error
+from tui.widgets.tables import Row, refill, selected_key, when
+
+
+class SessionsDialog(DbWork, ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("x", "revoke", "Revoke device"),
+    ]
+
+    def __init__(self, desk: Desk, person_id: int, name: str) -> None:
+        super().__init__(classes="dialog")
+        self.desk, self.person_id, self.person_name = desk, person_id, name
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-body sessions"):
+            yield Label(f"Devices signed in as {self.person_name}", classes="dialog-title")
+            yield DataTable(id="sessions", cursor_type="row")
+            yield Static("", id="sessions-note", classes="muted")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#sessions", DataTable)
+        table.add_columns("Since", "Last seen", "Device", "IP", "State")
+        self.reload()
+
+    def reload(self) -> None:
+        self.fetch("sessions", partial(links.sessions_for, person_id=self.person_id), self.show)
+
+    def show(self, sessions: list[DeviceSession]) -> None:
+        rows = [
+            Row(
+                str(s.id),
+                (
+                    when(s.created_at, self.desk.zone),
+                    when(s.last_seen_at, self.desk.zone),
+                    s.user_agent[:30] or "?",
+                    s.ip,
+                    f"revoked {when(s.revoked_at, self.desk.zone)}" if s.revoked_at else "active",
+                ),
+            )
+            for s in sessions
+        ]
+        refill(self.query_one("#sessions", DataTable), rows)
+        note = "No device has opened this person's link yet." if not sessions else ""
+        self.query_one("#sessions-note", Static).update(note)
+
+    def action_revoke(self) -> None:
+        key = selected_key(self.query_one("#sessions", DataTable))
+        if key is None:
+            return
+        session_id, now = int(key), self.desk.now()
+        self.change(lambda db: self.revoke(db, session_id, now), "Device signed out")
+
+    @staticmethod
+    def revoke(db: sqlite_utils.Database, session_id: int, now: datetime) -> None:
+        links.revoke_session(db, session_id, now=now)
+
+    def on_changed(self, message: Changed) -> None:
+        self.notify(message.done)
+        self.reload()
+
+    def on_refused(self, message: Refused) -> None:
+        notify_error(self.app, message.error)
+        self.reload()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,66 @@
+"""What every view shares: the nav strip, the footer, reloads on resume and on the change feed."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from tui.context import Desk
+from tui.data import Changed, DbWork, Refused
+from tui.errors import notify_error
+from tui.widgets.navbar import NavBar
+
+
+class FeedChanged(Message, bubble=False):
+    """New rows in the events table (written by this app, the server or anyone else)."""
+
+    def __init__(self, kinds: frozenset[str]) -> None:
+        super().__init__()
+        self.kinds = kinds
+
+
+class DeskScreen(DbWork, Screen[None]):
+    """A whole view. Subclasses set VIEW, WATCH (event kinds they show) and `reload`."""
+
+    VIEW: ClassVar[str] = ""
+    WATCH: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__(id=f"{self.VIEW}-screen")
+        self.desk = desk
+
+    def compose(self) -> ComposeResult:
+        yield NavBar(self.VIEW)
+        yield from self.compose_view()
+        yield Footer()
+
+    def compose_view(self) -> ComposeResult:
+        yield from ()
+
+    def reload(self) -> None:
+        """Fetch what the view shows (in workers); called on resume and on relevant changes."""
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def on_feed_changed(self, message: FeedChanged) -> None:
+        if self.is_current and any(kind.startswith(self.WATCH) for kind in message.kinds):
+            self.reload()
+
+    def on_changed(self, message: Changed) -> None:
+        if message.done:
+            self.notify(message.done, timeout=6)
+        if message.after is not None:
+            message.after(message.result)
+        self.reload()
+
+    def on_refused(self, message: Refused) -> None:
+        notify_error(self.app, message.error)
+        self.reload()
+
+    def open_dialog(self, dialog: Screen[Any]) -> None:
+        self.app.push_screen(dialog)

@@ -1,0 +1,238 @@
+"""Contracts: everyone against their paperwork, filtered; send, countersign, void, attach."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+from pathlib import Path
+
+import sqlite_utils
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Select, Static
+
+from schema import contracts
+from schema import desk as queries
+from schema.contracts import ChecklistRow
+from schema.errors import InvalidInput
+from schema.types import Contract
+from tui.context import Desk
+from tui.dialogs.form import Field, FormDialog, Values
+from tui.screens.base import DeskScreen
+from tui.widgets.tables import Row, clip, refill, selected_key, status_cell
+
+FILTERS = (
+    ("Everything", "all"),
+    ("Unsigned", "unsigned"),
+    ("Awaiting countersignature", "awaiting"),
+    ("Called this week, unsigned", "unsigned_called_week"),
+    ("Unpapered (no contract)", "unpapered"),
+)
+ALL_DEPARTMENTS = ""
+
+
+class ContractsScreen(DeskScreen):
+    VIEW = "contracts"
+    WATCH = ("contract.", "person.", "call.", "day.")
+    BINDINGS = [
+        Binding("f", "next_filter", "Filter"),
+        Binding("n", "new_contract", "New"),
+        Binding("o", "attach", "Attach doc"),
+        Binding("s", "mark_sent", "Sent"),
+        Binding("k", "countersign", "Countersign"),
+        Binding("v", "void", "Void"),
+    ]
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__(desk)
+        self.rows: dict[str, ChecklistRow] = {}
+
+    def compose_view(self) -> ComposeResult:
+        with Horizontal(id="contract-filters"):
+            yield Select(FILTERS, value="all", allow_blank=False, compact=True, id="status-filter")
+            yield Select(
+                [("All departments", ALL_DEPARTMENTS)],
+                value=ALL_DEPARTMENTS,
+                allow_blank=False,
+                compact=True,
+                id="department-filter",
+            )
+        yield DataTable(id="checklist", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="contract-detail", markup=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#checklist", DataTable)
+        table.add_columns("Name", "Department", "Contract", "Status", "Updated", "Next call")
+        table.focus()
+
+    # --- loading ---------------------------------------------------------------------------
+
+    @property
+    def status(self) -> str:
+        return str(self.query_one("#status-filter", Select).value)
+
+    @property
+    def department(self) -> str:
+        value = self.query_one("#department-filter", Select).value
+        return value if isinstance(value, str) else ALL_DEPARTMENTS
+
+    def reload(self) -> None:
+        query = partial(
+            contracts.checklist,
+            today=self.desk.today(),
+            status=self.status,
+            department=self.department,
+        )
+        self.fetch("checklist", query, self.show_rows)
+        self.fetch("departments", queries.departments, self.show_departments)
+
+    @on(Select.Changed)
+    def filter_changed(self) -> None:
+        self.reload()
+
+    def show_departments(self, departments: list[str]) -> None:
+        select = self.query_one("#department-filter", Select)
+        current = self.department
+        options = [("All departments", ALL_DEPARTMENTS), *((d, d) for d in departments)]
+        with select.prevent(Select.Changed):
+            select.set_options(options)
+            select.value = current if current in departments else ALL_DEPARTMENTS
+
+    def show_rows(self, rows: list[ChecklistRow]) -> None:
+        self.rows = {row_key(r): r for r in rows}
+        refill(self.query_one("#checklist", DataTable), [self.row(r) for r in rows])
+        self.show_detail()
+
+    def row(self, r: ChecklistRow) -> Row:
+        return Row(
+            row_key(r),
+            (
+                clip(r.name, 22),
+                clip(r.vendor_name or r.department, 14),
+                clip(r.contract_kind or "", 16),
+                status_cell(r.status),
+                f"{r.updated_at:%d %b}" if r.updated_at else "",
+                self.next_call(r.next_call),
+            ),
+        )
+
+    def next_call(self, on: date | None) -> Text | str:
+        if on is None:
+            return ""
+        soon = (on - self.desk.today()).days < 7
+        return Text(f"{on:%a %d %b}", style="bold" if soon else "")
+
+    @property
+    def selected(self) -> ChecklistRow | None:
+        key = selected_key(self.query_one("#checklist", DataTable))
+        return self.rows.get(key) if key else None
+
+    @on(DataTable.RowHighlighted, "#checklist")
+    def show_detail(self) -> None:
+        row = self.selected
+        if row is None or row.contract_id is None:
+            self.query_one("#contract-detail", Static).update(self.summary(row))
+            return
+        contract_id = row.contract_id
+        query = partial(contracts.get_contract, contract_id=contract_id)
+        self.fetch("detail", query, self.show_contract)
+
+    def summary(self, row: ChecklistRow | None) -> Text:
+        text = Text(f"{len(self.rows)} lines. ", style="dim")
+        if row is not None:
+            text.append(f"{row.name} has no contract: press n to draft one.", style="bold red")
+        return text
+
+    def show_contract(self, contract: Contract) -> None:
+        text = Text(contract.title, style="bold")
+        text.append(f"  [{contract.status}]\n")
+        sha = contract.document_sha256
+        text.append(f"document SHA-256 {sha}" if sha else "no document attached (press o)")
+        if contract.signed_at:
+            text.append(f"\nsigned {contract.signed_at:%d %b %H:%M} by {contract.signed_name}")
+        self.query_one("#contract-detail", Static).update(text)
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def action_next_filter(self) -> None:
+        select = self.query_one("#status-filter", Select)
+        values = [value for _, value in FILTERS]
+        select.value = values[(values.index(self.status) + 1) % len(values)]
+
+    def contract_id(self) -> int | None:
+        row = self.selected
+        if row is None or row.contract_id is None:
+            self.notify("Pick a line with a contract first", severity="warning")
+            return None
+        return row.contract_id
+
+    def action_mark_sent(self) -> None:
+        if (cid := self.contract_id()) is not None:
+            now = self.desk.now()
+            self.change(lambda db: contracts.mark_sent(db, cid, now=now), "Marked as sent")
+
+    def action_countersign(self) -> None:
+        if (cid := self.contract_id()) is not None:
+            now = self.desk.now()
+            self.change(lambda db: contracts.countersign(db, cid, now=now), "Countersigned")
+
+    def action_void(self) -> None:
+        if (cid := self.contract_id()) is not None:
+            self.app.push_screen(void_form(self.desk, cid))
+
+    def action_attach(self) -> None:
+        if (cid := self.contract_id()) is not None:
+            self.app.push_screen(attach_form(self.desk, cid), self.attached)
+
+    def attached(self, contract: Contract | None) -> None:
+        if isinstance(contract, Contract):
+            self.notify(f"SHA-256 {contract.document_sha256}", title="Document attached")
+
+    def action_new_contract(self) -> None:
+        if (row := self.selected) is not None:
+            self.app.push_screen(new_contract_form(self.desk, row))
+
+
+def row_key(row: ChecklistRow) -> str:
+    return f"{row.person_id}:{row.contract_id or 0}"
+
+
+def void_form(desk: Desk, contract_id: int) -> FormDialog:
+    def save(db: sqlite_utils.Database, values: Values) -> Contract:
+        return contracts.void(db, contract_id, reason=values["reason"], now=desk.now())
+
+    fields = [Field("reason", "Why is it void?", placeholder="e.g. replaced by a new deal memo")]
+    return FormDialog(desk, "Void this contract", fields, save)
+
+
+def attach_form(desk: Desk, contract_id: int) -> FormDialog:
+    def save(db: sqlite_utils.Database, values: Values) -> Contract:
+        path = Path(values["file"]).expanduser()
+        data = read_file(path)
+        return contracts.attach_document(db, contract_id, path.name, data, now=desk.now())
+
+    fields = [Field("file", "PDF file to attach", placeholder="/path/to/contract.pdf")]
+    return FormDialog(desk, "Attach the document to be signed", fields, save)
+
+
+def read_file(path: Path) -> bytes:
+    if not path.is_file():
+        raise InvalidInput(f"there is no file at {path}", field="file")
+    return path.read_bytes()
+
+
+def new_contract_form(desk: Desk, row: ChecklistRow) -> FormDialog:
+    def save(db: sqlite_utils.Database, values: Values) -> Contract:
+        return contracts.add_contract(
+            db, row.person_id, kind=values["kind"], title=values["title"], now=desk.now()
+        )
+
+    kinds = tuple((kind, kind) for kind in contracts.CONTRACT_KINDS)
+    fields = [
+        Field("kind", "Kind", kinds[0][1], options=kinds),
+        Field("title", "Title (blank: made from the kind and name)"),
+    ]
+    return FormDialog(desk, f"New contract for {row.name}", fields, save)

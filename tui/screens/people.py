@@ -1,0 +1,215 @@
+"""People: the directory, searched as you type; add, edit, import, links as QR, devices."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import sqlite_utils
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Input, Static
+
+from schema import desk as queries
+from schema import directory, links
+from schema.directory import PersonIn
+from schema.errors import InvalidInput
+from schema.types import Issued, Person, PersonKind, Vendor
+from tui.context import Desk
+from tui.dialogs.form import Field, FormDialog, Values
+from tui.dialogs.parse import optional_id
+from tui.dialogs.sessions import SessionsDialog
+from tui.dialogs.show_qr import QRDialog
+from tui.screens.base import DeskScreen
+from tui.widgets.tables import Row, clip, refill, selected_key
+
+PAGE = 200
+KINDS = (("Crew", "crew"), ("Cast", "cast"), ("Vendor contact", "vendor_contact"))
+
+
+class Page(NamedTuple):
+    people: list[Person]
+    total: int
+
+
+def page(db: sqlite_utils.Database, search: str) -> Page:
+    found = directory.list_people(db, search=search, limit=PAGE)
+    total = len(found) if len(found) < PAGE else queries.count_people(db, search=search)
+    return Page(found, total)
+
+
+class PeopleScreen(DeskScreen):
+    VIEW = "people"
+    WATCH = ("person.", "vendor.")
+    BINDINGS = [
+        Binding("slash", "search", "Search"),
+        Binding("a", "add", "Add"),
+        Binding("e", "edit", "Edit"),
+        Binding("i", "import_csv", "Import CSV"),
+        Binding("l", "link", "Link QR"),
+        Binding("s", "sessions", "Devices"),
+    ]
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__(desk)
+        self.people: dict[int, Person] = {}
+        self.vendors: list[Vendor] = []
+
+    def compose_view(self) -> ComposeResult:
+        yield Input(placeholder="/ Search name, department, role, email, phone", id="search")
+        yield DataTable(id="people", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="people-count")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#people", DataTable)
+        table.add_columns("Name", "Kind", "Department", "Role", "Email", "Phone")
+        table.focus()
+
+    def reload(self) -> None:
+        search = self.query_one("#search", Input).value
+        self.fetch("people", lambda db: page(db, search), self.show_page)
+        self.fetch("vendors", directory.list_vendors, self.keep_vendors)
+
+    def keep_vendors(self, vendors: list[Vendor]) -> None:
+        self.vendors = vendors
+
+    @on(Input.Changed, "#search")
+    def typed(self) -> None:
+        self.reload()
+
+    @on(Input.Submitted, "#search")
+    def to_table(self) -> None:
+        self.query_one("#people", DataTable).focus()
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def show_page(self, found: Page) -> None:
+        self.people = {p.id: p for p in found.people}
+        refill(self.query_one("#people", DataTable), [person_row(p) for p in found.people])
+        shown = len(found.people)
+        note = (
+            f"{found.total} people"
+            if shown == found.total
+            else (f"showing {shown} of {found.total}: type to narrow the search")
+        )
+        self.query_one("#people-count", Static).update(note)
+
+    @property
+    def person(self) -> Person | None:
+        key = selected_key(self.query_one("#people", DataTable))
+        return self.people.get(int(key)) if key else None
+
+    def action_add(self) -> None:
+        self.app.push_screen(person_form(self.desk, None, self.vendors))
+
+    def action_edit(self) -> None:
+        if (person := self.person) is not None:
+            self.app.push_screen(person_form(self.desk, person, self.vendors))
+
+    def action_link(self) -> None:
+        if (person := self.person) is not None:
+            now, pid = self.desk.now(), person.id
+            self.change(lambda db: links.issue_link(db, pid, now=now), after=self.show_link)
+
+    def show_link(self, issued: Any) -> None:
+        if isinstance(issued, Issued):
+            note = "Shown once: scan it now. Issuing again kills this link."
+            self.app.push_screen(QRDialog(f"Personal link for {issued.name}", issued.url, note))
+
+    def action_sessions(self) -> None:
+        if (person := self.person) is not None:
+            self.app.push_screen(SessionsDialog(self.desk, person.id, person.name))
+
+    def action_import_csv(self) -> None:
+        importer = csv_importer()
+        if importer is None:
+            self.notify("CSV import is not available in this build", severity="warning")
+            return
+        self.app.push_screen(import_form(self.desk), self.imported)
+
+    def imported(self, result: Any) -> None:
+        count = getattr(result, "people", None)
+        if count is not None:
+            self.notify(f"Imported {count} people", title="CSV import")
+
+
+def person_row(p: Person) -> Row:
+    return Row(
+        str(p.id),
+        (
+            clip(p.name, 24),
+            str(p.kind).replace("_", " "),
+            clip(p.department, 14),
+            clip(p.role, 18),
+            clip(p.email, 26),
+            p.phone,
+        ),
+    )
+
+
+def person_fields(person: Person | None, vendors: list[Vendor]) -> list[Field]:
+    p = person or Person(id=0, name="")
+    vendor_options = (("None", ""), *((v.name, str(v.id)) for v in vendors))
+    return [
+        Field("name", "Name", p.name),
+        Field("kind", "Kind", str(p.kind), options=KINDS),
+        Field("department", "Department", p.department),
+        Field("role", "Role", p.role),
+        Field("email", "Email", p.email),
+        Field("phone", "Phone", p.phone),
+        Field(
+            "vendor_id",
+            "Vendor (for vendor contacts)",
+            str(p.vendor_id or ""),
+            options=vendor_options,
+        ),
+        Field("notes", "Notes", p.notes),
+    ]
+
+
+def person_in(values: Values) -> PersonIn:
+    return PersonIn(
+        name=values["name"],
+        kind=PersonKind(values["kind"]),
+        department=values["department"],
+        role=values["role"],
+        email=values["email"],
+        phone=values["phone"],
+        vendor_id=optional_id(values["vendor_id"]),
+        notes=values["notes"],
+    )
+
+
+def person_form(desk: Desk, person: Person | None, vendors: list[Vendor]) -> FormDialog:
+    def save(db: sqlite_utils.Database, values: Values) -> Person:
+        if person is None:
+            return directory.add_person(db, person_in(values), now=desk.now())
+        return directory.update_person(
+            db, person.id, person.version, person_in(values), now=desk.now()
+        )
+
+    title = "Add a person" if person is None else f"Edit {person.name}"
+    return FormDialog(desk, title, person_fields(person, vendors), save)
+
+
+def csv_importer() -> Any:
+    """schema.spreadsheets' file importer, or None when this build lacks it."""
+    try:
+        module = importlib.import_module("schema.spreadsheets")
+    except ImportError:
+        return None
+    return getattr(module, "import_people_file", None)
+
+
+def import_form(desk: Desk) -> FormDialog:
+    def save(db: sqlite_utils.Database, values: Values) -> Any:
+        path = Path(values["file"]).expanduser()
+        if not path.is_file():
+            raise InvalidInput(f"there is no file at {path}", field="file")
+        return csv_importer()(db, path, now=desk.now())
+
+    fields = [Field("file", "CSV file (name, kind, department, role, email, phone...)")]
+    return FormDialog(desk, "Import people from CSV (all or nothing)", fields, save)

@@ -1,0 +1,127 @@
+"""The Schedule view's forms: which fields, and how their values reach the schema services."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import sqlite_utils
+
+from schema import schedule, validate
+from schema.schedule import CallLine, DayIn, DaySummary
+from schema.types import Call, Day, Location
+from tui.context import Desk
+from tui.dialogs.form import Field, FormDialog, Values
+from tui.dialogs.parse import optional_id, optional_time
+
+
+def location_options(places: list[Location]) -> tuple[tuple[str, str], ...]:
+    return (("To be confirmed", ""), *((place.name, str(place.id)) for place in places))
+
+
+def day_fields(day: Day | None, on: date, places: list[Location]) -> list[Field]:
+    return [
+        Field("date", "Date (YYYY-MM-DD)", (day.date if day else on).isoformat()),
+        Field("unit", "Unit", day.unit if day else "Main"),
+        Field("location_id", "Location", location_value(day), options=location_options(places)),
+        Field("call", "Call (HH:MM)", f"{day.call_at:%H:%M}" if day else "07:00"),
+        Field("wrap", "Wrap (HH:MM)", f"{day.wrap_at:%H:%M}" if day else "19:00"),
+        Field("scenes", "Scenes or tasks", day.scenes if day else ""),
+        Field("notes", "Notes", day.notes if day else ""),
+    ]
+
+
+def location_value(day: Day | None) -> str:
+    return str(day.location_id) if day and day.location_id is not None else ""
+
+
+def day_in(values: Values) -> DayIn:
+    call = validate.parse_time(values["call"], "call")
+    wrap = validate.parse_time(values["wrap"], "wrap")
+    return DayIn(
+        date=validate.parse_date(values["date"], "date"),
+        call=call,
+        wrap=wrap,
+        unit=values["unit"],
+        location_id=optional_id(values["location_id"]),
+        scenes=values["scenes"],
+        notes=values["notes"],
+    )
+
+
+def add_day_form(desk: Desk, on: date, places: list[Location]) -> FormDialog:
+    def save(db: sqlite_utils.Database, values: Values) -> Day:
+        return schedule.add_day(db, day_in(values), now=desk.now())
+
+    return FormDialog(desk, "Add a shoot day", day_fields(None, on, places), save)
+
+
+def edit_day_form(desk: Desk, day: Day, places: list[Location]) -> FormDialog:
+    def save(db: sqlite_utils.Database, values: Values) -> Day:
+        return schedule.update_day(db, day.id, day.version, day_in(values), now=desk.now())
+
+    title = f"Edit {day.unit} unit, {day.date:%a %d %b}"
+    return FormDialog(desk, title, day_fields(day, day.date, places), save)
+
+
+def move_day_form(desk: Desk, day: Day, places: list[Location]) -> FormDialog:
+    fields = [
+        Field("date", "New date (YYYY-MM-DD)", day.date.isoformat()),
+        Field("location_id", "Location", location_value(day), options=location_options(places)),
+        Field("call", "Call (HH:MM)", f"{day.call_at:%H:%M}"),
+    ]
+
+    def save(db: sqlite_utils.Database, values: Values) -> Day:
+        return schedule.move_day(
+            db,
+            day.id,
+            day.version,
+            to_date=validate.parse_date(values["date"], "date"),
+            location_id=optional_id(values["location_id"]),
+            call=validate.parse_time(values["call"], "call"),
+            now=desk.now(),
+        )
+
+    title = f"Move {day.unit} unit, {day.date:%a %d %b} (everyone called is told)"
+    return FormDialog(desk, title, fields, save)
+
+
+def call_time_form(desk: Desk, line: CallLine) -> FormDialog:
+    call = line.call
+    fields = [
+        Field("call", "Call (HH:MM)", f"{call.call_at:%H:%M}"),
+        Field("wrap", "Own wrap (HH:MM, blank: the day's)", wrap_text(call)),
+        Field("notes", "Notes", call.notes),
+    ]
+
+    def save(db: sqlite_utils.Database, values: Values) -> Call:
+        return schedule.update_call(
+            db,
+            call.id,
+            call.version,
+            call=validate.parse_time(values["call"], "call"),
+            wrap=optional_time(values["wrap"], "wrap"),
+            notes=values["notes"],
+            now=desk.now(),
+        )
+
+    return FormDialog(desk, f"Call time for {line.name}", fields, save)
+
+
+def wrap_text(call: Call) -> str:
+    return f"{call.wrap_at:%H:%M}" if call.wrap_at else ""
+
+
+def next_free_date(days: list[DaySummary], today: date) -> date:
+    """A sensible default for a new day: the day after the last one (or today)."""
+    last = max((d.day.date for d in days), default=today - timedelta(days=1))
+    return max(last + timedelta(days=1), today)
+
+
+def span(day: Day) -> str:
+    return f"{day.call_at:%H:%M}-{day.wrap_at:%H:%M}" + (
+        " (+1)" if day.wrap_at.date() > day.date else ""
+    )
+
+
+def called_at(moment: datetime) -> str:
+    return f"{moment:%H:%M}"

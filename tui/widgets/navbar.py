@@ -1,0 +1,41 @@
+"""The strip at the top: every view with its key, the current one highlighted (click to go)."""
+
+from __future__ import annotations
+
+from textual.reactive import reactive
+from textual.widgets import Static
+
+VIEWS: tuple[tuple[str, str, str], ...] = (
+    ("1", "schedule", "Schedule"),
+    ("2", "contracts", "Contracts"),
+    ("3", "people", "People"),
+    ("4", "locations", "Locations"),
+    ("5", "arrivals", "Arrivals"),
+    ("6", "changes", "Changes"),
+)
+
+
+class NavBar(Static):
+    """Shows where the coordinator is; the screen sets `current` (attributes down)."""
+
+    current: reactive[str] = reactive("schedule")
+
+    def __init__(self, current: str) -> None:
+        super().__init__(id="navbar", markup=True)
+        self.set_reactive(NavBar.current, current)
+
+    def on_mount(self) -> None:
+        self.update(self.markup_for(self.current))
+
+    def watch_current(self, current: str) -> None:
+        self.update(self.markup_for(current))
+
+    @staticmethod
+    def markup_for(current: str) -> str:
+        items = [NavBar.item(key, mode, label, mode == current) for key, mode, label in VIEWS]
+        return "".join(items)
+
+    @staticmethod
+    def item(key: str, mode: str, label: str, active: bool) -> str:
+        text = f"[@click=app.switch_mode('{mode}')]{key} {label}[/]"
+        return f"[reverse b] {text} [/]" if active else f" {text} "

@@ -1,0 +1,65 @@
+"""Small helpers for DataTables: refill keeping the cursor on the same row, and formatting."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+Cell = str | Text
+
+
+class Row(NamedTuple):
+    key: str
+    cells: Sequence[Cell]
+
+
+def selected_key(table: DataTable[Cell]) -> str | None:
+    if not table.row_count:
+        return None
+    return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+
+def refill(table: DataTable[Cell], rows: Sequence[Row], keep: str | None = None) -> None:
+    """Replace every row; the cursor stays on the row it was on, if that row is still there."""
+    keep = keep if keep is not None else selected_key(table)
+    table.clear()
+    for row in rows:
+        table.add_row(*row.cells, key=row.key)
+    keys = [row.key for row in rows]
+    if keep in keys:
+        table.move_cursor(row=keys.index(keep), animate=False)
+
+
+def when(moment: datetime | None, zone: ZoneInfo | None = None) -> str:
+    """A moment as the coordinator reads it: 'Tue 01 Dec 07:12' in the production's time."""
+    if moment is None:
+        return ""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(zone or UTC)
+    return f"{moment:%a %d %b %H:%M}"
+
+
+def clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+STATUS_STYLES = {
+    "countersigned": "green",
+    "signed": "cyan",
+    "viewed": "yellow",
+    "sent": "yellow",
+    "draft": "magenta",
+    "void": "dim",
+}
+
+
+def status_cell(status: str | None) -> Text:
+    """A contract status, coloured; no contract at all is 'unpapered', in red."""
+    if status is None:
+        return Text("UNPAPERED", style="bold red")
+    return Text(str(status), style=STATUS_STYLES.get(str(status), ""))
