@@ -434,7 +434,9 @@ def write_poster(
         return [out]
     written: list[Path] = []
     for loc, url in items:
-        target = out if location_id is not None else out.with_name(f"{out.stem}-{loc.id}{suffix}")
+        target = (
+            out if location_id is not None else out.with_name(f"{out.stem}-{loc.id}{out.suffix}")
+        )
         if suffix == ".svg":
             target.write_text(poster_svg(loc, url, production.name), encoding="utf-8")
         else:
