@@ -26,8 +26,11 @@ export async function checkinPage(code) {
     h(
       "section",
       { class: "location card" },
-      h("p", { class: "kicker" }, "Location"),
-      h("h1", null, loc.data ? loc.data.name : `Location code ${code}`),
+      h("p", { class: "kicker" }, loc.data ? "Location" : "Location poster"),
+      h("h1", null, loc.data ? loc.data.name : `Code ${code}`),
+      loc.data
+        ? null
+        : h("p", { class: "address" }, "No connection, so the name shows later. Check in anyway: the time you tap is kept."),
       loc.data && loc.data.address ? h("p", { class: "address" }, loc.data.address) : null,
       loc.data && safeUrl(loc.data.map_url)
         ? h(

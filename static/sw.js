@@ -9,7 +9,7 @@
 // `uv run python -m tests.browser.stamp` rewrites it).
 importScripts("/static/outbox.js");
 
-const VERSION = "0c5e1b7d2a";
+const VERSION = "3233fe207f";
 const SHELL_CACHE = `callboard-shell-${VERSION}`;
 const API_CACHE = "callboard-api-v1";
 const SHELL = [

@@ -1,4 +1,4 @@
-// Small DOM and formatting helpers. Text always goes in as text nodes: never innerHTML.
+// Small DOM and formatting helpers. Text always goes in as text nodes, never parsed as markup.
 
 /** Build an element: h("p", {class: "x", onclick: fn}, "text", child). */
 export function h(tag, props, ...children) {

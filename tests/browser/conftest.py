@@ -15,7 +15,8 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time as clock_time
+from datetime import date, datetime
+from datetime import time as clock_time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -239,21 +240,37 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
-@pytest.fixture
-def phone(browser: Browser, prod: Production) -> Iterator[BrowserContext]:
-    """A fresh phone (browser context): no cookies, no service worker, no saved data."""
-    context = browser.new_context(base_url=prod.base, **PHONE)
+def _watched(context: BrowserContext) -> Iterator[BrowserContext]:
+    """Fail the test on any script error or Content-Security-Policy violation in its pages."""
+    problems: list[str] = []
+
+    def watch(page: Page) -> None:
+        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+        page.on(
+            "console",
+            lambda message: (
+                problems.append(f"console: {message.text}")
+                if message.type == "error" and "Content Security Policy" in message.text
+                else None
+            ),
+        )
+
+    context.on("page", watch)
     context.set_default_timeout(10_000)
     yield context
     context.close()
+    assert problems == []
+
+
+@pytest.fixture
+def phone(browser: Browser, prod: Production) -> Iterator[BrowserContext]:
+    """A fresh phone (browser context): no cookies, no service worker, no saved data."""
+    yield from _watched(browser.new_context(base_url=prod.base, **PHONE))
 
 
 @pytest.fixture
 def dark_phone(browser: Browser, prod: Production) -> Iterator[BrowserContext]:
-    context = browser.new_context(base_url=prod.base, color_scheme="dark", **PHONE)
-    context.set_default_timeout(10_000)
-    yield context
-    context.close()
+    yield from _watched(browser.new_context(base_url=prod.base, color_scheme="dark", **PHONE))
 
 
 def signed_in(context: BrowserContext, prod: Production, person_id: int) -> None:
@@ -278,7 +295,9 @@ def screenshot(page: Page, name: str) -> None:
 
 def vendor_contract(prod: Production, name: str) -> tuple[int, int, str]:
     """A vendor contact with one sent contract: (person id, contract id, document sha256)."""
-    vendor = directory.add_vendor(prod.db, VendorIn(name="Brightline Lighting Ltd", service="Lamps"))
+    vendor = directory.add_vendor(
+        prod.db, VendorIn(name="Brightline Lighting Ltd", service="Lamps")
+    )
     person = directory.add_person(
         prod.db, PersonIn(name=name, kind=PersonKind.VENDOR_CONTACT, vendor_id=vendor.id)
     )

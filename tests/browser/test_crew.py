@@ -8,7 +8,8 @@ from datetime import time
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from schema import links
+from schema import links, locations
+from schema.locations import LocationIn
 from tests.browser.conftest import STAGE, Production, screenshot, signed_in
 
 pytestmark = pytest.mark.browser
@@ -18,7 +19,12 @@ LATER_CALL = time(23, 58)  # called just before midnight: checking in now is on 
 
 
 def wait_for_service_worker(page: Page) -> None:
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    """Poll with evaluate: wait_for_function needs eval, which the app's CSP rightly forbids."""
+    for _ in range(100):
+        if page.evaluate("() => navigator.serviceWorker.controller !== null"):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("the service worker never took control of the page")
 
 
 def checkins_of(prod: Production, person_id: int) -> int:
@@ -48,7 +54,8 @@ def test_onboard_from_personal_link(phone: BrowserContext, prod: Production) -> 
     page.get_by_role("button", name="Acknowledge").click()
     expect(page.get_by_text(re.compile(r"Acknowledged at \d\d:\d\d"))).to_be_visible()
     acknowledged = prod.count(
-        "SELECT count(*) FROM notice_recipients WHERE person_id = ? AND acknowledged_at IS NOT NULL",
+        "SELECT count(*) FROM notice_recipients"
+        " WHERE person_id = ? AND acknowledged_at IS NOT NULL",
         [person_id],
     )
     assert acknowledged == 1
@@ -121,7 +128,9 @@ def test_check_in_from_location_url(phone: BrowserContext, prod: Production) -> 
     page.reload()
     page.get_by_role("button", name="Check in").click()
     expect(page.get_by_role("heading", name="You're already checked in")).to_be_visible()
-    expect(page.get_by_text(re.compile(r"You checked in at Stage 4.* at \d\d:\d\d"))).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(r"You checked in at Stage 4.* at \d\d:\d\d"))
+    ).to_be_visible()
     screenshot(page, "checkin-already")
 
 
@@ -132,7 +141,9 @@ def test_check_in_sentences(phone: BrowserContext, prod: Production) -> None:
     page = phone.new_page()
     page.goto(f"/l/{prod.stage_code}")
     page.get_by_role("button", name="Check in").click()
-    expect(page.get_by_role("heading", name=re.compile(r"Checked in — late by \d+ minutes?"))).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile(r"Checked in — late by \d+ minutes?"))
+    ).to_be_visible()
     expect(page.get_by_text("Your call was 00:01.")).to_be_visible()
     screenshot(page, "checkin-late")
     assert checkins_of(prod, late_id) == 1
@@ -153,7 +164,9 @@ def test_check_in_sentences(phone: BrowserContext, prod: Production) -> None:
     expect(page.get_by_role("button", name="Check in")).to_have_count(0)
 
 
-def test_check_in_without_session_says_how_to_fix_it(dark_phone: BrowserContext, prod: Production) -> None:
+def test_check_in_without_session_says_how_to_fix_it(
+    dark_phone: BrowserContext, prod: Production
+) -> None:
     page = dark_phone.new_page()
     page.goto(f"/l/{prod.stage_code}")
     expect(page.get_by_role("heading", name="This phone isn't set up yet")).to_be_visible()
@@ -230,3 +243,23 @@ def test_dark_home(dark_phone: BrowserContext, prod: Production) -> None:
     page.goto("/")
     expect(page.get_by_role("heading", name="My next calls")).to_be_visible()
     screenshot(page, "home-dark")
+
+
+def test_rotated_poster_and_revoked_phone(phone: BrowserContext, prod: Production) -> None:
+    mill = locations.add_location(prod.db, LocationIn(name="Old Mill", address="Mill Lane"))
+    old_code = mill.code
+    locations.rotate_code(prod.db, mill.id, mill.version)
+    person_id, _ = prod.crew("Hana Ito", call=LATER_CALL)
+    signed_in(phone, prod, person_id)
+    page = phone.new_page()
+    page.goto(f"/l/{old_code}")
+    expect(page.get_by_role("heading", name="This poster is out of date")).to_be_visible()
+    expect(page.get_by_text("The code for Old Mill has changed.")).to_be_visible()
+    expect(page.get_by_role("button", name="Check in")).to_have_count(0)
+    screenshot(page, "checkin-rotated")
+
+    links.revoke_all(prod.db, person_id)
+    page.goto(f"/l/{prod.stage_code}")
+    expect(page.get_by_role("heading", name="Your link was switched off")).to_be_visible()
+    expect(page.get_by_text("Ask your coordinator for a new link.")).to_be_visible()
+    assert checkins_of(prod, person_id) == 0
