@@ -1,0 +1,1 @@
+"""`just bench`: measure the speed targets and print a report (never asserts: noisy machines)."""

@@ -1,0 +1,122 @@
+"""Run every benchmark and print one table: `python -m bench` (or `just bench`).
+
+The TUI and server benchmarks live in bench/tui.py and bench/server.py when their engineers add
+them: each module offers `run() -> list[Row]` (see bench.core.Row); until then the report says
+"not measured yet".
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bench.core import Row, median_seconds, not_measured, table, timed_row
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_LIMIT_S = 30.0
+PROBLEMS_LIMIT_S = 1.0
+
+
+def build_large_demo(path: Path) -> None:
+    from schema import demo
+    from schema.db import connect
+
+    for extra in ("", "-wal", "-shm"):
+        Path(f"{path}{extra}").unlink(missing_ok=True)
+    db = connect(path)
+    try:
+        demo.build(db, size="large", seed=7)
+    finally:
+        db.conn.close()
+
+
+def bench_demo(folder: Path, runs: int) -> tuple[list[Row], Path]:
+    """Build the large demo `runs` times; the last build stays for the other benchmarks."""
+    path = folder / "large.db"
+    seconds = median_seconds(lambda: build_large_demo(path), runs)
+    return [timed_row("large demo build (in process)", seconds, DEMO_LIMIT_S, runs)], path
+
+
+def bench_problems(path: Path, runs: int) -> list[Row]:
+    """`callboard problems` on the large demo, as a user runs it: a fresh process each time."""
+    command = [sys.executable, "-m", "tui.cli", "--db", str(path), "problems", "--json"]
+
+    def once() -> None:
+        subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
+
+    process = median_seconds(once, runs)
+    startup = median_seconds(
+        lambda: subprocess.run(
+            [sys.executable, "-m", "tui.cli", "--help"], check=True, capture_output=True, cwd=ROOT
+        ),
+        runs,
+    )
+    return [
+        timed_row("callboard problems (process, large)", process, PROBLEMS_LIMIT_S, runs),
+        Row(name="  of which interpreter + imports", value=f"{startup * 1000:.0f} ms", runs=runs),
+        timed_row("problems.find() (in process, large)", _find_seconds(path, runs), 1.0, runs),
+    ]
+
+
+def _find_seconds(path: Path, runs: int) -> float:
+    from schema import problems
+    from schema.db import connect
+
+    db = connect(path)
+    try:
+        return median_seconds(lambda: problems.find(db), runs)
+    finally:
+        db.conn.close()
+
+
+def bench_tui(path: Path) -> list[Row]:
+    """The terminal app's timings (bench/tui.py, written by the TUI's engineer)."""
+    return _hook("bench.tui", "TUI", path)
+
+
+def bench_server(path: Path) -> list[Row]:
+    """The crew server's timings (bench/server.py, written by the server's engineer)."""
+    return _hook("bench.server", "server", path)
+
+
+def _hook(module_name: str, label: str, path: Path) -> list[Row]:
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name != module_name:
+            raise
+        return [not_measured(label)]
+    run: Callable[[Path], list[Row]] = module.run
+    return run(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--runs", type=int, default=3, help="repetitions per measure (median)")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="callboard-bench-") as folder:
+        print(f"Building the large demo {args.runs} times...", file=sys.stderr, flush=True)
+        demo_rows, path = bench_demo(Path(folder), args.runs)
+        rows += demo_rows
+        print("Timing `callboard problems`...", file=sys.stderr, flush=True)
+        rows += bench_problems(path, max(args.runs, 5))
+        rows += bench_tui(path)
+        rows += bench_server(path)
+    print()
+    print(f"Callboard benchmarks ({os.cpu_count()} CPUs, Python {sys.version.split()[0]})")
+    print(table(rows))
+    print(f"\n(total {time.perf_counter() - started:.0f} s; a report, not a test)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
