@@ -40,6 +40,10 @@ class Field:
     options: tuple[tuple[str, str], ...] | None = None
 
 
+class FormBody(VerticalScroll, can_focus=False):
+    """Scrolls a long form at 80x24; focus moves between the fields, not to the container."""
+
+
 class FormDialog(DbWork, ModalScreen[Any]):
     """Dismisses with the service's result, or None when cancelled or refused."""
 
@@ -53,7 +57,7 @@ class FormDialog(DbWork, ModalScreen[Any]):
         self.desk, self.title_text, self.fields, self.save = desk, title, tuple(fields), save
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog-body form"):
+        with FormBody(classes="dialog-body form"):
             yield Label(self.title_text, classes="dialog-title")
             for field in self.fields:
                 yield Label(field.label, classes="field-label")

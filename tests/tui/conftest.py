@@ -1,0 +1,83 @@
+"""The small demo production with a pinned clock, built once and copied for each test."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, tzinfo
+from pathlib import Path
+
+import fpdf.fpdf
+import pytest
+import sqlite_utils
+from textual.pilot import Pilot
+
+from schema import demo
+from schema.db import connect
+from tui.app import CallboardApp
+
+TODAY = date(2026, 12, 1)
+BUILT_AT = datetime(
+    2026, 12, 1, 7, 10, tzinfo=UTC
+)  # 07:10 in London: the main unit's call is 07:00
+NOW = datetime(2026, 12, 1, 7, 40, tzinfo=UTC)
+
+
+def clock() -> datetime:
+    return NOW
+
+
+class PinnedDatetime(datetime):
+    """fpdf stamps each PDF with the wall clock; pinned, the demo's document hashes repeat."""
+
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> PinnedDatetime:
+        return cls(2026, 11, 1, tzinfo=tz)
+
+
+@pytest.fixture(scope="session")
+def built_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "small.db"
+    db = connect(path)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fpdf.fpdf, "datetime", PinnedDatetime)
+        demo.build(db, size="small", seed=7, today=TODAY, now=BUILT_AT)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.conn.close()
+    return path
+
+
+@pytest.fixture
+def demo_path(built_demo: Path, tmp_path: Path) -> str:
+    target = tmp_path / "production.db"
+    shutil.copy(built_demo, target)
+    return str(target)
+
+
+@pytest.fixture
+def db(demo_path: str) -> Iterator[sqlite_utils.Database]:
+    """A second connection to the app's file: what another process would see and write."""
+    connection = connect(demo_path)
+    yield connection
+    connection.conn.close()
+
+
+def make_app(path: str, *, follow: bool = False) -> CallboardApp:
+    return CallboardApp(path, today=TODAY, clock=clock, follow=follow)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait until every database worker (not the feed follower) is done and shown."""
+    for _ in range(50):
+        await pilot.pause()
+        busy = [w for w in pilot.app.workers if w.group == "db" and w.is_running]
+        if not busy:
+            await pilot.pause()
+            return
+        await pilot.app.workers.wait_for_complete(busy)
+    raise AssertionError("workers never settled")
+
+
+async def fill(pilot: Pilot[None], text: str) -> None:
+    """Replace the focused Input's text by typing, as a person would."""
+    await pilot.press("end", "ctrl+u", *text)

@@ -1,0 +1,233 @@
+"""Each workflow driven by key presses, checked in the database and on the screen."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlite_utils
+from textual.widgets import DataTable, Static
+
+from schema import contracts, schedule
+from schema.types import ContractStatus
+from tests.tui.conftest import TODAY, fill, make_app, settle
+from tui.dialogs.form import FormDialog
+from tui.dialogs.show_qr import QRDialog
+from tui.screens.schedule import ScheduleScreen
+
+
+def cells(table: DataTable[object]) -> list[str]:
+    return [str(cell) for row in range(table.row_count) for cell in table.get_row_at(row)]
+
+
+def table(app: object, selector: str) -> DataTable[object]:
+    return app.screen.query_one(selector, DataTable)  # type: ignore[attr-defined]
+
+
+def text_of(app: object, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())  # type: ignore[attr-defined]
+
+
+def day_count(db: sqlite_utils.Database) -> int:
+    return int(db.execute("SELECT count(*) FROM days").fetchone()[0])
+
+
+async def test_add_a_day(demo_path: str, db: sqlite_utils.Database) -> None:
+    app = make_app(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await fill(pilot, "2026-12-24")
+        await pilot.press("tab")
+        await fill(pilot, "Splinter")
+        await pilot.press("tab", "tab")
+        await fill(pilot, "06:30")
+        await pilot.press("tab")
+        await fill(pilot, "16:00")
+        await pilot.press("tab")
+        await fill(pilot, "Sc. 99 pickups")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ScheduleScreen)
+        added = [d for d in schedule.list_days(db) if d.day.unit == "Splinter"]
+        assert [(d.day.date, f"{d.day.call_at:%H:%M}") for d in added] == [
+            (date(2026, 12, 24), "06:30")
+        ]
+        assert "Splinter" in cells(table(app, "#days"))
+
+
+async def test_bad_input_shows_inline_error_and_writes_nothing(
+    demo_path: str, db: sqlite_utils.Database
+) -> None:
+    before = day_count(db)
+    app = make_app(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await fill(pilot, "2026-13-45")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        error = app.screen.query_one("#error-date", Static)
+        assert error.display and "date" in str(error.render())
+        assert "2026-13-45" in str(error.render())
+        await fill(pilot, "2026-12-24")
+        await pilot.press("tab", "tab", "tab")
+        await fill(pilot, "25:99")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "call" in str(app.screen.query_one("#error-call", Static).render())
+        assert not app.screen.query_one("#error-date", Static).display
+    assert day_count(db) == before
+
+
+async def test_move_a_day_makes_a_notice_shown_in_changes(
+    demo_path: str, db: sqlite_utils.Database
+) -> None:
+    (today,) = [d for d in schedule.list_days(db) if d.day.date == TODAY and d.day.unit == "Main"]
+    notices_before = db.execute("SELECT count(*) FROM notices").fetchone()[0]
+    app = make_app(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.screen.day is not None and app.screen.day.id == today.day.id  # type: ignore[attr-defined]
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("tab", "tab")
+        await fill(pilot, "08:15")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert f"{schedule.get_day(db, today.day.id).call_at:%H:%M}" == "08:15"
+        assert db.execute("SELECT count(*) FROM notices").fetchone()[0] == notices_before + 1
+        await pilot.press("6")
+        await settle(pilot)
+        shown = cells(table(app, "#notices"))
+        assert any("to 08:15" in cell for cell in shown)
+        assert f"0/{today.called}" in shown
+        assert "not yet seen" in text_of(app, "#recipients-title")
+
+
+async def test_call_and_release_a_person(demo_path: str, db: sqlite_utils.Database) -> None:
+    (day,) = [d.day for d in schedule.list_days(db) if d.day.date == TODAY and d.day.unit == "Main"]
+    called = {line.call.person_id for line in schedule.calls_for_day(db, day.id)}
+    row = db.execute("SELECT id, name FROM people WHERE kind = 'crew' ORDER BY name").fetchall()
+    person_id, name = next((pid, n) for pid, n in row if pid not in called)
+    app = make_app(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press(*name)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert schedule.call_of(db, day.id, person_id) is not None
+        calls = table(app, "#calls")
+        assert name in cells(calls)
+        calls.focus()
+        await pilot.pause()
+        index = next(i for i in range(calls.row_count) if name in map(str, calls.get_row_at(i)))
+        await pilot.press(*["down"] * index, "r")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert schedule.call_of(db, day.id, person_id) is None
+        assert name not in cells(table(app, "#calls"))
+
+
+async def test_countersign_a_contract(demo_path: str, db: sqlite_utils.Database) -> None:
+    awaiting = contracts.checklist(db, today=TODAY, status="awaiting")
+    first = awaiting[0]
+    app = make_app(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("f", "f")
+        await settle(pilot)
+        shown = table(app, "#checklist")
+        assert shown.row_count == len(awaiting)
+        assert str(shown.get_row_at(0)[0]) == first.name
+        await pilot.press("k")
+        await settle(pilot)
+        assert first.contract_id is not None
+        assert contracts.get_contract(db, first.contract_id).status == ContractStatus.COUNTERSIGNED
+        assert table(app, "#checklist").row_count == len(awaiting) - 1
+
+
+async def test_search_people_as_you_type(demo_path: str, db: sqlite_utils.Database) -> None:
+    expected = db.execute(
+        "SELECT count(*) FROM people WHERE name LIKE '%evans%' OR department LIKE '%evans%'"
+        " OR role LIKE '%evans%' OR email LIKE '%evans%' OR phone LIKE '%evans%'"
+    ).fetchone()[0]
+    app = make_app(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("slash", *"evans")
+        await settle(pilot)
+        people = table(app, "#people")
+        assert 0 < people.row_count == expected
+        assert all("Evans" in str(people.get_row_at(i)[0]) for i in range(people.row_count))
+        assert text_of(app, "#people-count") == f"{expected} people"
+
+
+async def test_issue_a_link_shows_its_qr(demo_path: str, db: sqlite_utils.Database) -> None:
+    before = db.execute("SELECT count(*) FROM personal_links").fetchone()[0]
+    app = make_app(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, QRDialog)
+        url = str(app.screen.query_one("#qr-url", Static).render())
+        assert url.startswith("http://127.0.0.1:8000/p/")
+        assert "▀" in str(app.screen.query_one(".qr", Static).render())
+        await pilot.press("escape")
+    assert db.execute("SELECT count(*) FROM personal_links").fetchone()[0] == before + 1
+
+
+async def test_rotate_a_location_code(demo_path: str, db: sqlite_utils.Database) -> None:
+    first = db.execute("SELECT id, code FROM locations ORDER BY name COLLATE NOCASE").fetchone()
+    app = make_app(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        new_code = db.execute("SELECT code FROM locations WHERE id = ?", [first[0]]).fetchone()[0]
+        assert new_code != first[1]
+        assert new_code in cells(table(app, "#locations"))
+        assert new_code in text_of(app, "#location-info")
+
+
+async def test_stale_edit_is_refused_with_a_notification(
+    demo_path: str, db: sqlite_utils.Database
+) -> None:
+    app = make_app(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        day = app.screen.day  # type: ignore[attr-defined]
+        await pilot.press("e")
+        await settle(pilot)
+        meanwhile = schedule.DayIn(
+            date=day.date,
+            call=day.call_at.time(),
+            wrap=day.wrap_at.time(),
+            unit=day.unit,
+            location_id=day.location_id,
+            scenes=day.scenes,
+            notes="changed by the other coordinator",
+        )
+        schedule.update_day(db, day.id, day.version, meanwhile)
+        await pilot.press("tab", "tab", "tab", "tab", "tab")
+        await fill(pilot, "mine")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ScheduleScreen)
+        titles = [n.title for n in app._notifications]
+        assert "Changed by someone else: reloaded" in titles
+    assert schedule.get_day(db, day.id).scenes == day.scenes
+    assert schedule.get_day(db, day.id).notes == "changed by the other coordinator"
