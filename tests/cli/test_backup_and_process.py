@@ -79,7 +79,7 @@ def test_backup_while_another_process_writes(prod: Prod, tmp_path: Path) -> None
         .fetchone()[0]
     )
     writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(prod.path), str(prod.ada), code, "4"],
+        [sys.executable, "-c", WRITER, str(prod.path), str(prod.ada), code, "2.5"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
