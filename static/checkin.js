@@ -21,7 +21,8 @@ export async function checkinPage(code) {
 
   const result = h("div", { class: "result", "aria-live": "polite" });
   const tap = h("button", { type: "button", class: "btn checkin" }, "Check in");
-  tap.addEventListener("click", () => checkIn(code, loc.data, tap, result));
+  const personId = who.me ? who.me.person.id : null;
+  tap.addEventListener("click", () => checkIn(code, loc.data, personId, tap, result));
   show(
     h(
       "section",
@@ -62,7 +63,7 @@ function homeLink() {
   return h("p", { class: "center" }, link("My calls", "/", "btn secondary"));
 }
 
-async function checkIn(code, loc, tap, result) {
+async function checkIn(code, loc, personId, tap, result) {
   tap.disabled = true;
   tap.textContent = "Checking in…";
   const body = { code, nonce: nonce(), client_at: new Date().toISOString() };
@@ -86,7 +87,7 @@ async function checkIn(code, loc, tap, result) {
   }
   tap.remove();
   if (answered) return result.replaceChildren(answerPanel(answered));
-  await outbox.add("checkin", "/api/checkins", { ...body, queued: true }, { code });
+  await outbox.add("checkin", "/api/checkins", { ...body, queued: true }, { code, person_id: personId });
   syncLater();
   result.replaceChildren(
     notice("queued", SAVED, [
@@ -119,7 +120,11 @@ function locate() {
   });
 }
 
-const minutes = (n) => `${n} minute${n === 1 ? "" : "s"}`;
+function minutes(n) {
+  if (n < 60) return `${n} minute${n === 1 ? "" : "s"}`;
+  const rest = n % 60;
+  return `${Math.floor(n / 60)} h${rest ? ` ${rest} min` : ""}`;
+}
 
 /** One sentence (or three) for every answer in the closed list. */
 export function answerPanel(a, sentLater = false) {

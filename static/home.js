@@ -1,5 +1,5 @@
 // Home: change notices to acknowledge, my next calls, today's call sheet, calendar feed.
-import { get, post, Offline } from "./api.js";
+import { get, post, del, forgetSaved, Offline } from "./api.js";
 import {
   h,
   show,
@@ -42,7 +42,7 @@ export async function homePage(who) {
   });
   show(
     res.cached ? offlineBanner(res.savedAt) : null,
-    home.notices.length ? noticesSection(home.notices, pending) : null,
+    home.notices.length ? noticesSection(home.notices, pending, who.me.person.id) : null,
     callsSection(home.calls, who.me.person),
     home.today.map((sheet) => callSheet(sheet, who.me.person)),
     calendarSection(),
@@ -51,7 +51,32 @@ export async function homePage(who) {
       { class: "hint" },
       "To check in, scan the QR poster at your location with your phone's camera.",
     ),
+    h(
+      "p",
+      { class: "center" },
+      button(`Not ${who.me.person.name}? Sign out of this phone`, signOut, "btn quiet"),
+    ),
   );
+}
+
+async function signOut() {
+  const waiting = (await outbox.all().catch(() => [])).length;
+  if (waiting) {
+    return show(
+      notice("warn", "Not yet: something is waiting to send", [
+        `${waiting} check-in or acknowledgement${waiting === 1 ? " is" : "s are"} still on this phone. Connect to the internet so ${waiting === 1 ? "it is" : "they are"} sent, then sign out.`,
+      ], link("Back to my calls", "/", "btn")),
+    );
+  }
+  try {
+    await del("/api/session");
+  } catch (err) {
+    if (!(err instanceof Offline)) throw err;
+    return show(notice("warn", "You're offline", ["Signing out needs a connection."]));
+  }
+  await forgetSaved();
+  document.getElementById("who").textContent = "";
+  show(noSession("signed_out"));
 }
 
 async function refresh() {
@@ -88,16 +113,16 @@ function offlineBanner(savedAt) {
 
 // --- change notices -------------------------------------------------------------------------
 
-function noticesSection(notices, pending) {
+function noticesSection(notices, pending, personId) {
   return h(
     "section",
     { class: "notices", "aria-labelledby": "notices-h" },
     h("h2", { id: "notices-h" }, notices.length === 1 ? "A change to your calls" : "Changes to your calls"),
-    notices.map((n) => noticeCard(n, pending.has(n.id))),
+    notices.map((n) => noticeCard(n, pending.has(n.id), personId)),
   );
 }
 
-function noticeCard(n, isPending) {
+function noticeCard(n, isPending, personId) {
   const state = h("p", { class: "state", role: "status" }, isPending ? SAVED : "");
   const card = h(
     "article",
@@ -107,7 +132,7 @@ function noticeCard(n, isPending) {
     state,
   );
   if (!isPending) {
-    const ack = button("Acknowledge", () => acknowledge(n, card, ack, state), "btn big");
+    const ack = button("Acknowledge", () => acknowledge(n, personId, card, ack, state), "btn big");
     card.append(ack);
   }
   return card;
@@ -124,7 +149,7 @@ function kindLabel(kind) {
   );
 }
 
-async function acknowledge(n, card, ack, state) {
+async function acknowledge(n, personId, card, ack, state) {
   const url = `/api/notices/${encodeURIComponent(n.id)}/ack`;
   const body = { nonce: nonce(), client_at: new Date().toISOString() };
   ack.disabled = true;
@@ -148,7 +173,7 @@ async function acknowledge(n, card, ack, state) {
       if (!(err instanceof Offline)) throw err;
     }
   }
-  await outbox.add("ack", url, { ...body, queued: true }, { notice_id: n.id });
+  await outbox.add("ack", url, { ...body, queued: true }, { notice_id: n.id, person_id: personId });
   syncLater();
   ack.remove();
   card.classList.add("queued");

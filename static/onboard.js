@@ -35,6 +35,7 @@ export async function onboardPage(token) {
   }
   if (res.status === 200) {
     await forgetSaved();
+    await dropOthers(res.data.person.id);
     go("/", true);
     return;
   }
@@ -58,4 +59,16 @@ export async function onboardPage(token) {
         )
       : null,
   );
+}
+
+/** Queued items of someone else (an earlier session on this phone) must never be sent as you. */
+async function dropOthers(personId) {
+  const outbox = globalThis.CallboardOutbox;
+  try {
+    for (const item of await outbox.all()) {
+      if (item.meta.person_id !== personId) await outbox.remove(item.nonce);
+    }
+  } catch {
+    // No IndexedDB: nothing was queued.
+  }
 }

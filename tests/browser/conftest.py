@@ -290,6 +290,7 @@ def signed_in(context: BrowserContext, prod: Production, person_id: int) -> None
 
 def screenshot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("() => window.scrollTo(0, 0)")  # keep the sticky header at the top
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 

@@ -142,7 +142,7 @@ def test_check_in_sentences(phone: BrowserContext, prod: Production) -> None:
     page.goto(f"/l/{prod.stage_code}")
     page.get_by_role("button", name="Check in").click()
     expect(
-        page.get_by_role("heading", name=re.compile(r"Checked in — late by \d+ minutes?"))
+        page.get_by_role("heading", name=re.compile(r"Checked in — late by \d+ (minutes?|h)"))
     ).to_be_visible()
     expect(page.get_by_text("Your call was 00:01.")).to_be_visible()
     screenshot(page, "checkin-late")
@@ -263,3 +263,15 @@ def test_rotated_poster_and_revoked_phone(phone: BrowserContext, prod: Productio
     expect(page.get_by_role("heading", name="Your link was switched off")).to_be_visible()
     expect(page.get_by_text("Ask your coordinator for a new link.")).to_be_visible()
     assert checkins_of(prod, person_id) == 0
+
+
+def test_sign_out_of_this_phone(phone: BrowserContext, prod: Production) -> None:
+    person_id, _ = prod.crew("Ivo Stan", call=LATER_CALL)
+    signed_in(phone, prod, person_id)
+    page = phone.new_page()
+    page.goto("/")
+    page.get_by_role("button", name="Not Ivo Stan? Sign out of this phone").click()
+    expect(page.get_by_role("heading", name="Welcome to Callboard")).to_be_visible()
+    page.reload()
+    expect(page.get_by_role("heading", name="Welcome to Callboard")).to_be_visible()
+    screenshot(page, "welcome")
