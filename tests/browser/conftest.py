@@ -310,3 +310,9 @@ def vendor_contract(prod: Production, name: str) -> tuple[int, int, str]:
     contracts.mark_sent(prod.db, contract.id)
     assert contract.document_sha256 is not None
     return person.id, contract.id, contract.document_sha256
+
+
+@pytest.fixture
+def phone_without_worker(browser: Browser, prod: Production) -> Iterator[BrowserContext]:
+    """A phone whose service worker never runs: the page alone must flush its outbox."""
+    yield from _watched(browser.new_context(base_url=prod.base, service_workers="block", **PHONE))

@@ -6,7 +6,7 @@ import re
 from datetime import time
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, Route, expect
 
 from schema import links, locations
 from schema.locations import LocationIn
@@ -275,3 +275,39 @@ def test_sign_out_of_this_phone(phone: BrowserContext, prod: Production) -> None
     page.reload()
     expect(page.get_by_role("heading", name="Welcome to Callboard")).to_be_visible()
     screenshot(page, "welcome")
+
+
+def test_outbox_keeps_a_check_in_until_the_server_answers(
+    phone_without_worker: BrowserContext, prod: Production
+) -> None:
+    """A 503 is not an answer: the item stays queued; the next flush sends it, once."""
+    person_id, _ = prod.crew("Jo Keller", call=LATER_CALL)
+    signed_in(phone_without_worker, prod, person_id)
+    busy = {"on": True}
+
+    def server_busy(route: Route) -> None:
+        if busy["on"]:
+            route.fulfill(status=503, content_type="application/json", body='{"error": "busy"}')
+        else:
+            route.continue_()
+
+    phone_without_worker.route("**/api/checkins", server_busy)
+    page = phone_without_worker.new_page()
+    page.goto(f"/l/{prod.stage_code}")
+    page.get_by_role("button", name="Check in").click()
+    expect(page.get_by_text("Saved — will send when you're back online")).to_be_visible()
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")  # flush: still busy
+    expect(page.locator("#net")).to_have_text("1 waiting to send")
+    assert checkins_of(prod, person_id) == 0
+
+    busy["on"] = False
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    expect(page.get_by_role("heading", name="You're checked in")).to_be_visible()
+    expect(
+        page.get_by_text("Sent later from this phone, with the time you tapped.")
+    ).to_be_visible()
+    expect(page.locator("#net")).to_be_hidden()
+    page.reload()
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    page.wait_for_timeout(300)
+    assert checkins_of(prod, person_id) == 1
