@@ -51,6 +51,7 @@ export async function homePage(who) {
       { class: "hint" },
       "To check in, scan the QR poster at your location with your phone's camera.",
     ),
+    h("p", { class: "center" }, link("My contracts", "/contracts", "btn secondary")),
     h(
       "p",
       { class: "center" },

@@ -311,3 +311,17 @@ def test_outbox_keeps_a_check_in_until_the_server_answers(
     page.evaluate("() => window.dispatchEvent(new Event('online'))")
     page.wait_for_timeout(300)
     assert checkins_of(prod, person_id) == 1
+
+
+def test_a_far_position_is_recorded_not_refused(phone: BrowserContext, prod: Production) -> None:
+    person_id, _ = prod.crew("Kit Lowe", call=LATER_CALL)
+    signed_in(phone, prod, person_id)
+    phone.grant_permissions(["geolocation"], origin=prod.base)
+    phone.set_geolocation({"latitude": STAGE[0] + 0.05, "longitude": STAGE[1], "accuracy": 20})
+    page = phone.new_page()
+    page.goto(f"/l/{prod.stage_code}")
+    page.get_by_role("button", name="Check in").click()
+    expect(page.get_by_role("heading", name="You're checked in")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Your phone placed you about \d+ m from"))).to_be_visible()
+    row = prod.db.execute("SELECT far, result FROM checkins WHERE person_id = ?", [person_id])
+    assert row.fetchone() == (1, "ok")
