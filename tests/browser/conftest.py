@@ -15,7 +15,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from datetime import time as clock_time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -34,7 +34,16 @@ from tests.browser_setup import find_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "out" / "screenshots"
-ZONE = "Europe/London"
+
+
+def _zone_near_noon() -> str:
+    """A production timezone where it is about midday now, so that calls at 00:01 (late) and
+    23:58 (on time) hold whatever hour the suite runs at."""
+    offset = 12 - datetime.now(UTC).hour  # -11 .. +12 hours from UTC
+    return f"Etc/GMT{-offset:+d}"  # POSIX-style names invert the sign: Etc/GMT-5 is UTC+5
+
+
+ZONE = _zone_near_noon()
 PHONE = {
     "viewport": {"width": 390, "height": 844},
     "device_scale_factor": 2,
