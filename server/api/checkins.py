@@ -1,0 +1,83 @@
+"""The location poster's page: look a code up, and check in (the critical path)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import msgspec
+import sqlite_utils
+from litestar import Controller, Request, get, post
+
+from schema import checkins, locations
+from schema.checkins import CheckinAnswer, CheckinRequest, Position
+from schema.errors import NotFound
+from server.api.crew import Moment, Nonce
+from server.deps import client_ip, user_agent
+from server.ratelimit import rate_limited
+
+
+class CheckinIn(msgspec.Struct, kw_only=True):
+    code: Annotated[str, msgspec.Meta(max_length=64)]
+    nonce: Nonce
+    client_at: Moment | None = None
+    queued: bool = False
+    position: Position | None = None
+
+
+class LocationOut(msgspec.Struct, kw_only=True):
+    name: str
+    address: str
+    map_url: str
+    current: bool
+
+
+class CheckinController(Controller):
+    path = "/api"
+    tags = ["check-in"]
+
+    @get(
+        "/locations/{code:str}",
+        sync_to_thread=False,
+        summary="What a poster's code points at (public: the code is printed)",
+    )
+    def location(self, db: sqlite_utils.Database, code: str) -> LocationOut:
+        found = locations.lookup_code(db, code)
+        if found is None:
+            raise NotFound("this code is not a Callboard location", code="unknown_code")
+        return LocationOut(
+            name=found.location.name,
+            address=found.location.address,
+            map_url=locations.map_url(found.location),
+            current=found.current,
+        )
+
+    @post(
+        "/checkins",
+        status_code=200,
+        sync_to_thread=False,
+        guards=[rate_limited("checkin")],
+        summary="Check in at a location; every outcome is a 200 with a reason",
+    )
+    def check_in(
+        self,
+        request: Request[Any, Any, Any],
+        db: sqlite_utils.Database,
+        session_token: str | None,
+        now: datetime,
+        data: CheckinIn,
+    ) -> CheckinAnswer:
+        return checkins.check_in(
+            db,
+            session_token,
+            CheckinRequest(
+                code=data.code,
+                nonce=data.nonce,
+                client_at=data.client_at,
+                queued=data.queued,
+                position=data.position,
+            ),
+            ip=client_ip(request),
+            user_agent=user_agent(request),
+            now=now,
+        )

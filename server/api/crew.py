@@ -1,0 +1,86 @@
+"""What a crew member's phone reads and acknowledges: who am I, home, notices, calendar."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+import sqlite_utils
+from litestar import Controller, get, post
+
+from schema import crew, links, notices
+from schema.checkins import NONCE
+from schema.types import Person
+from server.deps import PERSON
+
+Nonce = Annotated[str, msgspec.Meta(pattern=NONCE.pattern)]
+Moment = Annotated[datetime, msgspec.Meta(tz=True)]
+
+
+class MeOut(msgspec.Struct):
+    person: crew.Me
+    production: crew.ProductionInfo
+
+
+class AckIn(msgspec.Struct, kw_only=True):
+    nonce: Nonce
+    client_at: Moment | None = None
+    queued: bool = False
+
+
+class AckOut(msgspec.Struct):
+    notice_id: int
+    acknowledged_at: datetime
+
+
+class CalendarOut(msgspec.Struct):
+    url: str
+
+
+class CrewController(Controller):
+    path = "/api"
+    tags = ["crew"]
+    dependencies = PERSON
+
+    @get("/me", sync_to_thread=False, summary="The person this phone belongs to")
+    def me(self, db: sqlite_utils.Database, person: Person) -> MeOut:
+        return MeOut(person=crew.me(db, person), production=crew.production_info(db))
+
+    @get("/home", sync_to_thread=False, summary="Notices, my next calls, today's call sheets")
+    def home(self, db: sqlite_utils.Database, person: Person, now: datetime) -> crew.Home:
+        return crew.home(db, person, now=now)
+
+    @post(
+        "/notices/{notice_id:int}/ack",
+        status_code=200,
+        sync_to_thread=False,
+        summary="Acknowledge a change notice (idempotent)",
+    )
+    def acknowledge(
+        self,
+        db: sqlite_utils.Database,
+        person: Person,
+        now: datetime,
+        notice_id: int,
+        data: AckIn,
+    ) -> AckOut:
+        at = notices.acknowledge(
+            db,
+            person.id,
+            notice_id,
+            nonce=data.nonce,
+            client_at=data.client_at,
+            replayed=data.queued,
+            now=now,
+        )
+        return AckOut(notice_id=notice_id, acknowledged_at=at)
+
+    @post(
+        "/calendar",
+        status_code=200,
+        sync_to_thread=False,
+        summary="A new calendar subscription URL (the previous one stops working)",
+    )
+    def calendar(self, db: sqlite_utils.Database, person: Person, now: datetime) -> CalendarOut:
+        return CalendarOut(url=links.issue_calendar_feed(db, person.id, now=now).url)

@@ -1,0 +1,89 @@
+"""The app shell for every page URL, the PWA's root files, the calendar feed and health."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import sqlite_utils
+from litestar import Controller, Request, Response, get
+
+from schema import calendar, links
+from schema.errors import NotFound
+from server.errors import error_response
+from server.security import settings_of
+
+SHELL_PATHS = ["/", "/p/{token:str}", "/l/{code:str}", "/contracts", "/contracts/{contract_id:str}"]
+
+
+class Health(msgspec.Struct):
+    ok: bool
+
+
+def _static_file(request: Request[Any, Any, Any], name: str) -> bytes | None:
+    path: Path = settings_of(request.scope).static_dir / name
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _file_response(
+    request: Request[Any, Any, Any], name: str, media_type: str, headers: dict[str, str]
+) -> Response[Any]:
+    content = _static_file(request, name)
+    if content is None:
+        return error_response(503, "app_missing", f"static/{name} is not installed on this server")
+    return Response(content, media_type=media_type, headers=headers)
+
+
+class PageController(Controller):
+    path = "/"
+    include_in_schema = False
+
+    @get(SHELL_PATHS, sync_to_thread=False)
+    def shell(self, request: Request[Any, Any, Any]) -> Response[Any]:
+        # no-cache: the service worker and the browser always revalidate the shell.
+        return _file_response(
+            request, "index.html", "text/html; charset=utf-8", {"Cache-Control": "no-cache"}
+        )
+
+    @get("/sw.js", sync_to_thread=False)
+    def service_worker(self, request: Request[Any, Any, Any]) -> Response[Any]:
+        return _file_response(
+            request,
+            "sw.js",
+            "text/javascript; charset=utf-8",
+            {"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"},
+        )
+
+    @get("/manifest.webmanifest", sync_to_thread=False)
+    def manifest(self, request: Request[Any, Any, Any]) -> Response[Any]:
+        return _file_response(
+            request,
+            "manifest.webmanifest",
+            "application/manifest+json",
+            {"Cache-Control": "no-cache"},
+        )
+
+    @get("/ics/{filename:str}", sync_to_thread=False)
+    def ics(self, db: sqlite_utils.Database, now: datetime, filename: str) -> Response[bytes]:
+        """Calendar apps keep no cookies: the feed's own revocable token is the key."""
+        token = filename.removesuffix(".ics")
+        person = links.calendar_person(db, token) if filename.endswith(".ics") else None
+        if person is None:
+            raise NotFound("this calendar link is unknown or was replaced", code="calendar_unknown")
+        return Response(
+            calendar.person_calendar(db, person, now=now),
+            media_type="text/calendar; charset=utf-8",
+            headers={
+                "Cache-Control": "private, no-cache",
+                "Content-Disposition": 'inline; filename="callboard.ics"',
+            },
+        )
+
+    @get("/api/health", sync_to_thread=False, include_in_schema=True, tags=["health"])
+    def health(self) -> Health:
+        return Health(ok=True)

@@ -1,0 +1,60 @@
+"""Personal links become device sessions; a phone can also sign itself out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+import msgspec
+import sqlite_utils
+from litestar import Controller, Request, Response, delete, post
+
+from schema import crew, links
+from server.deps import client_ip, session_cookie, user_agent
+from server.ratelimit import rate_limited
+
+
+class SessionIn(msgspec.Struct, forbid_unknown_fields=True):
+    token: Annotated[str, msgspec.Meta(max_length=200)]
+
+
+class SessionOut(msgspec.Struct):
+    person: crew.Me
+
+
+class SessionController(Controller):
+    path = "/api/session"
+    tags = ["session"]
+
+    @post(
+        "/",
+        status_code=200,
+        sync_to_thread=False,
+        guards=[rate_limited("session")],
+        summary="Spend a personal link: start a device session (sets the cookie)",
+    )
+    def start(
+        self,
+        request: Request[Any, Any, Any],
+        db: sqlite_utils.Database,
+        now: datetime,
+        data: SessionIn,
+    ) -> Response[SessionOut]:
+        person, token = links.exchange_link(
+            db, data.token, user_agent=user_agent(request), ip=client_ip(request), now=now
+        )
+        return Response(
+            SessionOut(person=crew.me(db, person)), cookies=[session_cookie(request, token)]
+        )
+
+    @delete("/", status_code=204, sync_to_thread=False, summary="Sign this phone out")
+    def end(
+        self,
+        request: Request[Any, Any, Any],
+        db: sqlite_utils.Database,
+        session_token: str | None,
+        now: datetime,
+    ) -> Response[None]:
+        if session_token:
+            links.end_session(db, session_token, now=now)
+        return Response(None, status_code=204, cookies=[session_cookie(request, "", clear=True)])

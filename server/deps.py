@@ -1,0 +1,85 @@
+"""Dependencies every controller shares: the database, the device session, the client."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlite_utils
+from litestar import Request, Response
+from litestar.datastructures import Cookie
+from litestar.di import Provide
+
+from schema import links
+from schema.types import Person
+from server import net
+from server.errors import NotSignedIn
+from server.security import settings_of
+from server.store import ConnectionCache
+
+SESSION_COOKIE = "callboard_session"
+# Browsers cap cookie lifetime at 400 days; a phone should stay signed in for a whole shoot.
+SESSION_MAX_AGE = 400 * 24 * 3600
+
+
+def provide_db(request: Request[Any, Any, Any]) -> sqlite_utils.Database:
+    cache: ConnectionCache = request.app.state.connections
+    return cache.get()
+
+
+def provide_now(request: Request[Any, Any, Any]) -> datetime:
+    return settings_of(request.scope).clock()
+
+
+def provide_session_token(request: Request[Any, Any, Any]) -> str | None:
+    return request.cookies.get(SESSION_COOKIE) or None
+
+
+def provide_person(db: sqlite_utils.Database, session_token: str | None, now: datetime) -> Person:
+    """The person behind this phone's cookie; 401 says whether they never had one or lost it."""
+    if not session_token:
+        raise NotSignedIn("open your personal link on this phone first")
+    person = links.session_person(db, session_token, now=now)
+    if person is None:
+        if links.session_revoked(db, session_token):
+            raise NotSignedIn(
+                "this phone was signed out by the coordinator; ask them for a new link",
+                code="session_revoked",
+            )
+        raise NotSignedIn("open your personal link on this phone first")
+    return person
+
+
+def client_ip(request: Request[Any, Any, Any]) -> str:
+    return net.client_ip(request.scope, settings_of(request.scope).trusted_proxies)
+
+
+def user_agent(request: Request[Any, Any, Any]) -> str:
+    return request.headers.get("user-agent", "")[:400]
+
+
+def session_cookie(request: Request[Any, Any, Any], token: str, *, clear: bool = False) -> Cookie:
+    settings = settings_of(request.scope)
+    secure = bool(settings.secure_cookies) or net.is_https(request.scope, settings.trusted_proxies)
+    return Cookie(
+        key=SESSION_COOKIE,
+        value=token,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=secure,
+        max_age=0 if clear else SESSION_MAX_AGE,
+    )
+
+
+def no_store(response: Response[Any]) -> Response[Any]:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+DEPENDENCIES = {
+    "db": Provide(provide_db, sync_to_thread=False),
+    "session_token": Provide(provide_session_token, sync_to_thread=False),
+    "now": Provide(provide_now, sync_to_thread=False),
+}
+PERSON = {"person": Provide(provide_person, sync_to_thread=False)}

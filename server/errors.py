@@ -1,0 +1,124 @@
+"""Every error leaves as one JSON shape: {"error": code, "message": sentence, "field": name|null}.
+
+Domain errors are mapped to HTTP here and only here; framework errors (bad JSON, wrong types,
+unknown routes, oversized bodies) get the same shape so the PWA has one thing to parse.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+import msgspec
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, SerializationException, ValidationException
+from litestar.types import ExceptionHandlersMap
+
+from schema.errors import (
+    CallboardError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RuleViolation,
+    StaleEdit,
+)
+from schema.links import LinkRefused
+
+log = logging.getLogger("callboard.server")
+
+
+class ErrorBody(msgspec.Struct):
+    error: str
+    message: str
+    field: str | None = None
+
+
+class NotSignedIn(CallboardError):
+    """No device session on this phone, or one the coordinator revoked."""
+
+    code = "no_session"
+
+
+STATUS_OF: dict[type[CallboardError], int] = {
+    NotSignedIn: 401,
+    NotFound: 404,
+    InvalidInput: 422,
+    RuleViolation: 409,
+    StaleEdit: 409,
+    Forbidden: 403,
+}
+
+# A personal link that cannot be spent: gone for good (410) or never existed (404).
+LINK_STATUS = {"link_used": 410, "link_revoked": 410, "link_unknown": 404}
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    field: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response[ErrorBody]:
+    return Response(
+        ErrorBody(error=code, message=message, field=field),
+        status_code=status,
+        headers={"Cache-Control": "no-store", **(headers or {})},
+        media_type="application/json",
+    )
+
+
+def domain_error(_: Request[Any, Any, Any], exc: CallboardError) -> Response[ErrorBody]:
+    if isinstance(exc, LinkRefused):
+        status = LINK_STATUS.get(exc.code, 404)
+    else:
+        status = next((s for kind, s in STATUS_OF.items() if isinstance(exc, kind)), 400)
+    return error_response(status, exc.code, exc.message, exc.field)
+
+
+def validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Response[ErrorBody]:
+    """Wrong types or missing fields: 422 naming the first offending field."""
+    problems = exc.extra if isinstance(exc.extra, list) else []
+    first: dict[str, Any] = problems[0] if problems and isinstance(problems[0], dict) else {}
+    field = first.get("key")
+    message = str(first.get("message") or exc.detail)
+    if field and first.get("source") == "body" or field == "data":
+        field = _body_field(message) or (None if field == "data" else field)
+    if field is None and "JSON" in message:
+        return error_response(400, "malformed_json", "the request body is not valid JSON")
+    return error_response(422, "invalid_input", message, field)
+
+
+def _body_field(message: str) -> str | None:
+    """msgspec names the bad path as "... - at `$.position.lat`" or "missing required field `x`"."""
+    for marker in ("at `$.", "required field `"):
+        if marker in message:
+            return message.split(marker, 1)[1].split("`", 1)[0].split(".")[0].split("[")[0]
+    return None
+
+
+def serialization_error(_: Request[Any, Any, Any], exc: Exception) -> Response[ErrorBody]:
+    return error_response(400, "malformed_json", "the request body is not valid JSON")
+
+
+def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[ErrorBody]:
+    status = exc.status_code
+    code = HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_")
+    message = (
+        exc.detail if isinstance(exc.detail, str) and exc.detail else HTTPStatus(status).phrase
+    )
+    return error_response(status, code, message, headers=exc.headers)
+
+
+def internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[ErrorBody]:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(500, "internal_error", "something went wrong on the server; try again")
+
+
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
+    CallboardError: domain_error,
+    ValidationException: validation_error,
+    SerializationException: serialization_error,
+    HTTPException: http_error,
+    Exception: internal_error,
+}

@@ -1,0 +1,65 @@
+"""A small per-client-IP rate limiter (sliding window in memory) for the guessable endpoints.
+
+Litestar's RateLimitConfig keys on the socket peer; this one keys on the client IP as
+server/net.py works it out, so clients behind a trusted proxy are not all one client.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import TooManyRequestsException
+from litestar.handlers.base import BaseRouteHandler
+
+from server import net
+from server.security import settings_of
+
+Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
+
+
+class RateLimiter:
+    def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._hits: dict[tuple[str, str], deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, group: str, client: str, limit: int, window_s: float) -> float:
+        """Record a request; returns 0 if allowed, else seconds until the next one is."""
+        now = self._clock()
+        with self._lock:
+            if len(self._hits) > 50_000:
+                self._forget_idle(now, window_s)
+            hits = self._hits.setdefault((group, client), deque())
+            while hits and hits[0] <= now - window_s:
+                hits.popleft()
+            if len(hits) >= limit:
+                return hits[0] + window_s - now
+            hits.append(now)
+            return 0.0
+
+    def _forget_idle(self, now: float, window_s: float) -> None:
+        """Keep memory bounded when many addresses pass by."""
+        for key in [k for k, v in self._hits.items() if not v or v[-1] <= now - window_s]:
+            del self._hits[key]
+
+
+def rate_limited(group: str) -> Guard:
+    """A guard allowing `RateLimits.<group>` requests per client IP per window."""
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        settings = settings_of(connection.scope)
+        limiter: RateLimiter = connection.app.state.limiter
+        client = net.client_ip(connection.scope, settings.trusted_proxies)
+        wait = limiter.hit(group, client, getattr(settings.limits, group), settings.limits.window_s)
+        if wait > 0:
+            raise TooManyRequestsException(
+                detail="too many requests; wait a moment and try again",
+                headers={"Retry-After": str(max(1, round(wait)))},
+            )
+
+    return guard
