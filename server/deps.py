@@ -8,7 +8,7 @@ from typing import Any
 import sqlite_utils
 from litestar import Request, Response
 from litestar.datastructures import Cookie
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 
 from schema import links
 from schema.types import Person
@@ -16,6 +16,12 @@ from server import net
 from server.errors import NotSignedIn
 from server.security import settings_of
 from server.store import ConnectionCache
+
+# Explicit dependency markers (Litestar 3 drops inference by name).
+Db = NamedDependency[sqlite_utils.Database]
+Now = NamedDependency[datetime]
+SessionToken = NamedDependency[str | None]
+CurrentPerson = NamedDependency[Person]
 
 SESSION_COOKIE = "callboard_session"
 # Browsers cap cookie lifetime at 400 days; a phone should stay signed in for a whole shoot.
@@ -35,7 +41,7 @@ def provide_session_token(request: Request[Any, Any, Any]) -> str | None:
     return request.cookies.get(SESSION_COOKIE) or None
 
 
-def provide_person(db: sqlite_utils.Database, session_token: str | None, now: datetime) -> Person:
+def provide_person(db: Db, session_token: SessionToken, now: Now) -> Person:
     """The person behind this phone's cookie; 401 says whether they never had one or lost it."""
     if not session_token:
         raise NotSignedIn("open your personal link on this phone first")

@@ -77,24 +77,22 @@ def domain_error(_: Request[Any, Any, Any], exc: CallboardError) -> Response[Err
 
 
 def validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Response[ErrorBody]:
-    """Wrong types or missing fields: 422 naming the first offending field."""
+    """Wrong types or missing fields: 422 naming the first offending field (dotted path)."""
     problems = exc.extra if isinstance(exc.extra, list) else []
     first: dict[str, Any] = problems[0] if problems and isinstance(problems[0], dict) else {}
-    field = first.get("key")
     message = str(first.get("message") or exc.detail)
-    if field and first.get("source") == "body" or field == "data":
-        field = _body_field(message) or (None if field == "data" else field)
-    if field is None and "JSON" in message:
-        return error_response(400, "malformed_json", "the request body is not valid JSON")
+    field = first.get("key")
+    if field == "data":  # msgspec names a missing field only in its message
+        field = _missing_field(message)
     return error_response(422, "invalid_input", message, field)
 
 
-def _body_field(message: str) -> str | None:
-    """msgspec names the bad path as "... - at `$.position.lat`" or "missing required field `x`"."""
-    for marker in ("at `$.", "required field `"):
-        if marker in message:
-            return message.split(marker, 1)[1].split("`", 1)[0].split(".")[0].split("[")[0]
-    return None
+def _missing_field(message: str) -> str | None:
+    """`Object missing required field `code` - at `$.position``: the field, or None."""
+    marker = "missing required field `"
+    if marker not in message:
+        return None
+    return message.split(marker, 1)[1].split("`", 1)[0]
 
 
 def serialization_error(_: Request[Any, Any, Any], exc: Exception) -> Response[ErrorBody]:
@@ -107,6 +105,8 @@ def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[ErrorB
     message = (
         exc.detail if isinstance(exc.detail, str) and exc.detail else HTTPStatus(status).phrase
     )
+    if status == 400 and "JSON is malformed" in message:
+        code, message = "malformed_json", "the request body is not valid JSON"
     return error_response(status, code, message, headers=exc.headers)
 
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
-import sqlite_utils
 from litestar import Controller, Request, get, post
+from litestar.params import FromPath, JSONBody
 
 from schema import checkins, locations
 from schema.checkins import CheckinAnswer, CheckinRequest, Position
 from schema.errors import NotFound
 from server.api.crew import Moment, Nonce
-from server.deps import client_ip, user_agent
+from server.deps import Db, Now, SessionToken, client_ip, user_agent
 from server.ratelimit import rate_limited
 
 
@@ -41,7 +40,7 @@ class CheckinController(Controller):
         sync_to_thread=False,
         summary="What a poster's code points at (public: the code is printed)",
     )
-    def location(self, db: sqlite_utils.Database, code: str) -> LocationOut:
+    def location(self, db: Db, code: FromPath[str]) -> LocationOut:
         found = locations.lookup_code(db, code)
         if found is None:
             raise NotFound("this code is not a Callboard location", code="unknown_code")
@@ -62,10 +61,10 @@ class CheckinController(Controller):
     def check_in(
         self,
         request: Request[Any, Any, Any],
-        db: sqlite_utils.Database,
-        session_token: str | None,
-        now: datetime,
-        data: CheckinIn,
+        db: Db,
+        session_token: SessionToken,
+        now: Now,
+        data: JSONBody[CheckinIn],
     ) -> CheckinAnswer:
         return checkins.check_in(
             db,

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote
 
 import msgspec
-import sqlite_utils
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
 from litestar.exceptions import HTTPException
-from litestar.params import Body
+from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 
 from schema import contracts, crew
-from schema.types import Person
-from server.deps import PERSON, client_ip, user_agent
+from server.deps import PERSON, CurrentPerson, Db, Now, client_ip, user_agent
 from server.ratelimit import rate_limited
 
 # The multipart envelope around a 10 MB file needs a little room of its own.
@@ -41,14 +37,14 @@ class ContractController(Controller):
     dependencies = PERSON
 
     @get("/", sync_to_thread=False, summary="My contracts")
-    def list_mine(self, db: sqlite_utils.Database, person: Person) -> list[crew.ContractView]:
+    def list_mine(self, db: Db, person: CurrentPerson) -> list[crew.ContractView]:
         return crew.party_contracts(db, person.id)
 
     @get(
         "/{contract_id:int}", sync_to_thread=False, summary="One of my contracts (marks it viewed)"
     )
     def one(
-        self, db: sqlite_utils.Database, person: Person, now: datetime, contract_id: int
+        self, db: Db, person: CurrentPerson, now: Now, contract_id: FromPath[int]
     ) -> crew.ContractView:
         return crew.open_contract(db, contract_id, person.id, now=now)
 
@@ -58,7 +54,11 @@ class ContractController(Controller):
         summary="The document to sign (?download=1 for an attachment)",
     )
     def document(
-        self, db: sqlite_utils.Database, person: Person, contract_id: int, download: bool = False
+        self,
+        db: Db,
+        person: CurrentPerson,
+        contract_id: FromPath[int],
+        download: FromQuery[bool] = False,
     ) -> Response[bytes]:
         crew.party_contract(db, contract_id, person.id)
         document, data = contracts.readable_document(db, contract_id, person.id)
@@ -82,11 +82,11 @@ class ContractController(Controller):
     def sign(
         self,
         request: Request[Any, Any, Any],
-        db: sqlite_utils.Database,
-        person: Person,
-        now: datetime,
-        contract_id: int,
-        data: SignIn,
+        db: Db,
+        person: CurrentPerson,
+        now: Now,
+        contract_id: FromPath[int],
+        data: JSONBody[SignIn],
     ) -> crew.ContractView:
         crew.party_contract(db, contract_id, person.id)
         signed = contracts.sign(
@@ -113,11 +113,11 @@ class ContractController(Controller):
     )
     def signed_copy(
         self,
-        db: sqlite_utils.Database,
-        person: Person,
-        now: datetime,
-        contract_id: int,
-        data: Annotated[SignedCopyForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+        db: Db,
+        person: CurrentPerson,
+        now: Now,
+        contract_id: FromPath[int],
+        data: MultipartBody[SignedCopyForm],
     ) -> crew.ContractView:
         crew.party_contract(db, contract_id, person.id)
         content = data.file.file.read(contracts.MAX_DOCUMENT_BYTES + 1)
@@ -131,7 +131,7 @@ class ContractController(Controller):
         return crew.contract_view(db, updated)
 
 
-def _disposition(kind: str, filename: str) -> str:
+def _disposition(kind: str, filename: FromPath[str]) -> str:
     """Both the plain and the RFC 5987 form, with nothing that could break out of the quotes."""
     plain = "".join(
         c if c.isascii() and c.isprintable() and c not in '"\\;' else "_" for c in filename

@@ -6,13 +6,12 @@ from datetime import datetime
 from typing import Annotated
 
 import msgspec
-import sqlite_utils
 from litestar import Controller, get, post
+from litestar.params import FromPath, JSONBody
 
 from schema import crew, links, notices
 from schema.checkins import NONCE
-from schema.types import Person
-from server.deps import PERSON
+from server.deps import PERSON, CurrentPerson, Db, Now
 
 Nonce = Annotated[str, msgspec.Meta(pattern=NONCE.pattern)]
 Moment = Annotated[datetime, msgspec.Meta(tz=True)]
@@ -30,7 +29,7 @@ class AckIn(msgspec.Struct, kw_only=True):
 
 
 class AckOut(msgspec.Struct):
-    notice_id: int
+    notice_id: FromPath[int]
     acknowledged_at: datetime
 
 
@@ -44,11 +43,11 @@ class CrewController(Controller):
     dependencies = PERSON
 
     @get("/me", sync_to_thread=False, summary="The person this phone belongs to")
-    def me(self, db: sqlite_utils.Database, person: Person) -> MeOut:
+    def me(self, db: Db, person: CurrentPerson) -> MeOut:
         return MeOut(person=crew.me(db, person), production=crew.production_info(db))
 
     @get("/home", sync_to_thread=False, summary="Notices, my next calls, today's call sheets")
-    def home(self, db: sqlite_utils.Database, person: Person, now: datetime) -> crew.Home:
+    def home(self, db: Db, person: CurrentPerson, now: Now) -> crew.Home:
         return crew.home(db, person, now=now)
 
     @post(
@@ -59,11 +58,11 @@ class CrewController(Controller):
     )
     def acknowledge(
         self,
-        db: sqlite_utils.Database,
-        person: Person,
-        now: datetime,
-        notice_id: int,
-        data: AckIn,
+        db: Db,
+        person: CurrentPerson,
+        now: Now,
+        notice_id: FromPath[int],
+        data: JSONBody[AckIn],
     ) -> AckOut:
         at = notices.acknowledge(
             db,
@@ -82,5 +81,5 @@ class CrewController(Controller):
         sync_to_thread=False,
         summary="A new calendar subscription URL (the previous one stops working)",
     )
-    def calendar(self, db: sqlite_utils.Database, person: Person, now: datetime) -> CalendarOut:
+    def calendar(self, db: Db, person: CurrentPerson, now: Now) -> CalendarOut:
         return CalendarOut(url=links.issue_calendar_feed(db, person.id, now=now).url)

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import msgspec
-import sqlite_utils
 from litestar import Controller, Request, Response, get
+from litestar.params import FromPath
 
 from schema import calendar, links
 from schema.errors import NotFound
+from server.deps import Db, Now
 from server.errors import error_response
 from server.security import settings_of
 
@@ -69,7 +69,7 @@ class PageController(Controller):
         )
 
     @get("/ics/{filename:str}", sync_to_thread=False)
-    def ics(self, db: sqlite_utils.Database, now: datetime, filename: str) -> Response[bytes]:
+    def ics(self, db: Db, now: Now, filename: FromPath[str]) -> Response[bytes]:
         """Calendar apps keep no cookies: the feed's own revocable token is the key."""
         token = filename.removesuffix(".ics")
         person = links.calendar_person(db, token) if filename.endswith(".ics") else None

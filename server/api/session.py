@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 
 import msgspec
-import sqlite_utils
 from litestar import Controller, Request, Response, delete, post
+from litestar.params import JSONBody
 
 from schema import crew, links
-from server.deps import client_ip, session_cookie, user_agent
+from server.deps import Db, Now, SessionToken, client_ip, session_cookie, user_agent
 from server.ratelimit import rate_limited
 
 
@@ -36,9 +35,9 @@ class SessionController(Controller):
     def start(
         self,
         request: Request[Any, Any, Any],
-        db: sqlite_utils.Database,
-        now: datetime,
-        data: SessionIn,
+        db: Db,
+        now: Now,
+        data: JSONBody[SessionIn],
     ) -> Response[SessionOut]:
         person, token = links.exchange_link(
             db, data.token, user_agent=user_agent(request), ip=client_ip(request), now=now
@@ -51,9 +50,9 @@ class SessionController(Controller):
     def end(
         self,
         request: Request[Any, Any, Any],
-        db: sqlite_utils.Database,
-        session_token: str | None,
-        now: datetime,
+        db: Db,
+        session_token: SessionToken,
+        now: Now,
     ) -> Response[None]:
         if session_token:
             links.end_session(db, session_token, now=now)

@@ -67,8 +67,13 @@ def build_world(path: Path) -> World:
     )
     vendor = directory.add_vendor(db, VendorIn(name="Lights Ltd"), now=at)
     for key, person in {
-        "alice": PersonIn(name="Alice Archer", department="Camera", role="Focus puller",
-                          email="alice@example.com", phone="+44 1234 5678"),
+        "alice": PersonIn(
+            name="Alice Archer",
+            department="Camera",
+            role="Focus puller",
+            email="alice@example.com",
+            phone="+44 1234 5678",
+        ),
         "bob": PersonIn(name="Bob Baker", kind=PersonKind.CAST, role="Lead"),
         "vic": PersonIn(name="Vic Vendor", kind=PersonKind.VENDOR_CONTACT, vendor_id=vendor.id),
     }.items():
@@ -83,12 +88,16 @@ def build_world(path: Path) -> World:
     world.location_ids.update(stage=stage.id, yard=yard.id)
 
     today = schedule.add_day(
-        db, DayIn(date=NOW.date(), call=time(7), wrap=time(19), location_id=stage.id,
-                  scenes="12, 14"), now=at
+        db,
+        DayIn(date=NOW.date(), call=time(7), wrap=time(19), location_id=stage.id, scenes="12, 14"),
+        now=at,
     )
     tomorrow = schedule.add_day(
-        db, DayIn(date=NOW.date() + timedelta(days=1), call=time(7), wrap=time(19),
-                  location_id=yard.id), now=at
+        db,
+        DayIn(
+            date=NOW.date() + timedelta(days=1), call=time(7), wrap=time(19), location_id=yard.id
+        ),
+        now=at,
     )
     world.days.update(today=today.id, tomorrow=tomorrow.id)
     schedule.call_person(db, today.id, world.people["alice"], notes="bring the long lens", now=at)
@@ -140,7 +149,9 @@ def make_app(world: World, static_dir: Path, clock: Clock, **options: object) ->
 
 @pytest.fixture
 def app(world: World, static_dir: Path, clock: Clock) -> Litestar:
-    return make_app(world, static_dir, clock, rate_limits=RateLimits(session=1000, checkin=1000, upload=1000))
+    return make_app(
+        world, static_dir, clock, rate_limits=RateLimits(session=1000, checkin=1000, upload=1000)
+    )
 
 
 @pytest.fixture

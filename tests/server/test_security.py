@@ -1,0 +1,240 @@
+"""Headers, Origin and content-type checks, body limits, rate limits, forwarded client IPs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from schema.db import connect
+from server.settings import RateLimits
+from tests.server.conftest import Clock, Phone, World, make_app
+
+
+def test_security_headers_on_pages_api_and_errors(phones: dict[str, Phone]) -> None:
+    for path in ["/", "/api/home", "/api/nope", "/static/app.js", "/p/whatever"]:
+        headers = phones["alice"].get(path).headers
+        csp = headers["content-security-policy"]
+        assert "default-src 'self'" in csp
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert "img-src 'self' data:" in csp
+        assert "connect-src 'self'" in csp
+        assert "frame-ancestors 'none'" in csp
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "no-referrer"
+        assert "geolocation=(self)" in headers["permissions-policy"]
+        assert "camera=(self)" in headers["permissions-policy"]
+        assert "strict-transport-security" not in headers  # plain http
+
+
+def test_api_answers_are_never_cached(phones: dict[str, Phone]) -> None:
+    assert phones["alice"].get("/api/home").headers["cache-control"] == "no-store"
+
+
+@pytest.mark.parametrize("origin", ["https://evil.example", "null", "http://testserver.local.evil"])
+def test_cross_site_writes_are_refused(
+    client: TestClient[Litestar], world: World, origin: str
+) -> None:
+    response = client.post(
+        "/api/session", json={"token": world.tokens["alice"]}, headers={"Origin": origin}
+    )
+    assert response.status_code == 403
+    assert response.json()["error"] == "forbidden"
+    assert "set-cookie" not in response.headers
+
+
+def test_same_origin_writes_pass(client: TestClient[Litestar], world: World) -> None:
+    response = client.post(
+        "/api/session",
+        json={"token": world.tokens["alice"]},
+        headers={"Origin": "http://testserver.local"},
+    )
+    assert response.status_code == 200
+
+
+def test_json_endpoints_take_only_json(phones: dict[str, Phone], world: World) -> None:
+    response = phones["alice"].post(
+        "/api/checkins",
+        content=f"code={world.codes['stage']}&nonce=abcdefgh12",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 415
+    assert response.json()["error"] == "unsupported_media_type"
+
+
+@pytest.mark.parametrize(
+    "body", [b"{not json", b"", b"null", b"[1, 2]", b'"text"', b'{"code": "A", "nonce": }']
+)
+def test_malformed_json_is_a_4xx_json_error(phones: dict[str, Phone], body: bytes) -> None:
+    response = phones["alice"].post(
+        "/api/checkins", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert 400 <= response.status_code < 500, response.text
+    error = response.json()
+    assert set(error) == {"error", "message", "field"}
+    assert error["error"] in {"malformed_json", "invalid_input"}
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/session", b'{"token": 5}'),
+        ("/api/session", b"{}"),
+        ("/api/notices/1/ack", b'{"nonce": ["a"]}'),
+        ("/api/contracts/1/sign", b'{"full_name": null, "agree": true, "sha256": "x"}'),
+    ],
+)
+def test_wrong_types_are_422(phones: dict[str, Phone], path: str, body: bytes) -> None:
+    response = phones["vic"].post(path, content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 422, response.text
+    assert response.json()["error"] == "invalid_input"
+    assert response.json()["field"]
+
+
+def test_oversized_json_body_is_413(phones: dict[str, Phone], world: World) -> None:
+    padding = "x" * 20_000
+    response = phones["alice"].post(
+        "/api/checkins", json={"code": world.codes["stage"], "nonce": "abcdefgh12", "p": padding}
+    )
+    assert response.status_code == 413
+    assert response.json()["error"] == "request_entity_too_large"
+
+
+def test_unknown_route_and_method_are_json(phones: dict[str, Phone]) -> None:
+    assert phones["alice"].get("/api/nothing").json()["error"] == "not_found"
+    response = phones["alice"].request("PUT", "/api/home", json={})
+    assert response.status_code == 405
+    assert response.json()["error"] == "method_not_allowed"
+
+
+def limited_app(world: World, static_dir: Path, clock: Clock, **options: object) -> Litestar:
+    limits = RateLimits(session=3, checkin=5, upload=2, window_s=60)
+    return make_app(world, static_dir, clock, rate_limits=limits, **options)
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed", "body"),
+    [
+        ("/api/session", 3, {"token": "A" * 27}),
+        ("/api/checkins", 5, {"code": "ABCDEFGH", "nonce": "nonce-rate"}),
+    ],
+)
+def test_rate_limits_answer_429(
+    world: World, static_dir: Path, clock: Clock, path: str, allowed: int, body: dict
+) -> None:
+    with TestClient(limited_app(world, static_dir, clock)) as client:
+        statuses = [client.post(path, json=body).status_code for _ in range(allowed + 2)]
+        assert 429 not in statuses[:allowed]
+        assert statuses[allowed:] == [429, 429]
+        response = client.post(path, json=body)
+        assert response.json()["error"] == "too_many_requests"
+        assert int(response.headers["retry-after"]) >= 1
+        assert client.get("/api/health").status_code == 200  # only the guarded endpoints
+
+
+def test_upload_is_rate_limited(world: World, static_dir: Path, clock: Clock) -> None:
+    with TestClient(limited_app(world, static_dir, clock)) as client:
+        client.post("/api/session", json={"token": world.tokens["vic"]})
+        url = f"/api/contracts/{world.contracts['vic']}/signed-copy"
+        files = {"file": ("copy.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, "image/png")}
+        statuses = [client.post(url, files=files).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+
+
+# --- forwarded client IPs: raw ASGI with a chosen peer address ---------------------------------
+
+
+async def post_as(
+    app: Litestar, peer: str, path: str, body: dict, headers: dict[str, str]
+) -> httpx.Response:
+    transport = httpx.ASGITransport(app=app, client=(peer, 40000))  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://callboard.test") as client:
+        return await client.post(path, json=body, headers=headers)
+
+
+def recorded_session_ips(world: World) -> list[str]:
+    db = connect(world.path, migrate_schema=False)
+    try:
+        return [r[0] for r in db.execute("SELECT ip FROM device_sessions ORDER BY id")]
+    finally:
+        db.conn.close()
+
+
+async def test_forwarded_for_is_honoured_from_a_trusted_proxy(
+    world: World, static_dir: Path, clock: Clock
+) -> None:
+    app = make_app(world, static_dir, clock, trusted_proxies=["10.0.0.0/8"])
+    response = await post_as(
+        app,
+        "10.0.0.2",
+        "/api/session",
+        {"token": world.tokens["alice"]},
+        {"X-Forwarded-For": "198.51.100.7, 10.0.0.9", "X-Forwarded-Proto": "https"},
+    )
+    assert response.status_code == 200
+    assert recorded_session_ips(world) == ["198.51.100.7"]
+    assert "Secure" in response.headers["set-cookie"]
+
+
+async def test_a_client_cannot_choose_its_ip_through_a_proxy(
+    world: World, static_dir: Path, clock: Clock
+) -> None:
+    """The proxy appends the real peer; a forged left-hand entry is ignored."""
+    app = make_app(world, static_dir, clock, trusted_proxies=["10.0.0.2"])
+    await post_as(
+        app,
+        "10.0.0.2",
+        "/api/session",
+        {"token": world.tokens["alice"]},
+        {"X-Forwarded-For": "1.2.3.4, 203.0.113.5"},
+    )
+    assert recorded_session_ips(world) == ["203.0.113.5"]
+
+
+async def test_forwarded_for_is_ignored_from_anyone_else(
+    world: World, static_dir: Path, clock: Clock
+) -> None:
+    app = make_app(world, static_dir, clock, trusted_proxies=["10.0.0.0/8"])
+    response = await post_as(
+        app,
+        "203.0.113.9",
+        "/api/session",
+        {"token": world.tokens["alice"]},
+        {"X-Forwarded-For": "198.51.100.7", "X-Forwarded-Proto": "https"},
+    )
+    assert recorded_session_ips(world) == ["203.0.113.9"]
+    assert "Secure" not in response.headers["set-cookie"]
+
+
+async def test_without_trusted_proxies_forwarded_for_is_ignored(
+    world: World, static_dir: Path, clock: Clock
+) -> None:
+    app = make_app(world, static_dir, clock)
+    await post_as(
+        app,
+        "127.0.0.1",
+        "/api/session",
+        {"token": world.tokens["alice"]},
+        {"X-Forwarded-For": "198.51.100.7"},
+    )
+    assert recorded_session_ips(world) == ["127.0.0.1"]
+
+
+async def test_rate_limit_keys_on_the_forwarded_client(
+    world: World, static_dir: Path, clock: Clock
+) -> None:
+    """Behind a proxy, one noisy client does not lock everybody else out."""
+    app = limited_app(world, static_dir, clock, trusted_proxies=["10.0.0.1"])
+    body = {"token": "A" * 27}
+    noisy = {"X-Forwarded-For": "198.51.100.1"}
+    statuses = [
+        (await post_as(app, "10.0.0.1", "/api/session", body, noisy)).status_code for _ in range(4)
+    ]
+    assert statuses == [404, 404, 404, 429]
+    quiet = await post_as(
+        app, "10.0.0.1", "/api/session", body, {"X-Forwarded-For": "198.51.100.2"}
+    )
+    assert quiet.status_code == 404
