@@ -25,8 +25,8 @@ class ConfirmDialog(ModalScreen[bool]):
             yield Label(self.title_text, classes="dialog-title")
             yield Static(self.message)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Yes (y)", variant="error", id="yes")
-                yield Button("No (n)", id="no")
+                yield Button("Yes (y)", variant="error", compact=True, id="yes")
+                yield Button("No (n)", compact=True, id="no")
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)

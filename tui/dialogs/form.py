@@ -60,21 +60,28 @@ class FormDialog(DbWork, ModalScreen[Any]):
         with FormBody(classes="dialog-body form"):
             yield Label(self.title_text, classes="dialog-title")
             for field in self.fields:
-                yield Label(field.label, classes="field-label")
-                yield self.input_for(field)
+                with Horizontal(classes="field-row"):
+                    yield Label(field.label, classes="field-label")
+                    yield self.input_for(field)
                 yield Static("", id=f"error-{field.name}", classes="field-error")
             yield Static("", id="error-form", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save (Enter)", variant="primary", id="save")
-                yield Button("Cancel (Esc)", id="cancel")
+                yield Button("Save (Enter)", variant="primary", compact=True, id="save")
+                yield Button("Cancel (Esc)", compact=True, id="cancel")
 
     @staticmethod
     def input_for(field: Field) -> Widget:
         if field.options is not None:
             return Select(
-                field.options, value=field.value, allow_blank=False, id=f"field-{field.name}"
+                field.options,
+                value=field.value,
+                allow_blank=False,
+                compact=True,
+                id=f"field-{field.name}",
             )
-        return Input(field.value, placeholder=field.placeholder, id=f"field-{field.name}")
+        return Input(
+            field.value, placeholder=field.placeholder, compact=True, id=f"field-{field.name}"
+        )
 
     def values(self) -> Values:
         found: Values = {}

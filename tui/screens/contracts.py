@@ -214,7 +214,7 @@ def attach_form(desk: Desk, contract_id: int) -> FormDialog:
         data = read_file(path)
         return contracts.attach_document(db, contract_id, path.name, data, now=desk.now())
 
-    fields = [Field("file", "PDF file to attach", placeholder="/path/to/contract.pdf")]
+    fields = [Field("file", "PDF file", placeholder="/path/to/contract.pdf")]
     return FormDialog(desk, "Attach the document to be signed", fields, save)
 
 
@@ -233,6 +233,6 @@ def new_contract_form(desk: Desk, row: ChecklistRow) -> FormDialog:
     kinds = tuple((kind, kind) for kind in contracts.CONTRACT_KINDS)
     fields = [
         Field("kind", "Kind", kinds[0][1], options=kinds),
-        Field("title", "Title (blank: made from the kind and name)"),
+        Field("title", "Title", placeholder="blank: made from the kind and name"),
     ]
     return FormDialog(desk, f"New contract for {row.name}", fields, save)

@@ -158,10 +158,10 @@ def location_fields(place: Location | None) -> list[Field]:
     return [
         Field("name", "Name", p.name),
         Field("address", "Address", p.address),
-        Field("lat", "Latitude (blank if unknown)", "" if p.lat is None else str(p.lat)),
+        Field("lat", "Latitude", "" if p.lat is None else str(p.lat)),
         Field("lon", "Longitude", "" if p.lon is None else str(p.lon)),
-        Field("radius_m", "Check-in radius (metres)", str(p.radius_m)),
-        Field("notes", "Notes (parking, access...)", p.notes),
+        Field("radius_m", "Check-in radius (m)", str(p.radius_m)),
+        Field("notes", "Notes", p.notes),
     ]
 
 
@@ -202,5 +202,5 @@ def poster_form(desk: Desk, place: Location) -> FormDialog:
         return poster_writer()(db, place.id, Path(values["out"]).expanduser())
 
     default = str(Path.cwd() / f"poster-{place.code.lower()}.pdf")
-    fields = [Field("out", "Poster file (.pdf, .svg or .png)", default)]
+    fields = [Field("out", "Poster file", default)]
     return FormDialog(desk, f"Write the check-in poster for {place.name}", fields, save)

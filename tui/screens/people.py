@@ -25,7 +25,7 @@ from tui.dialogs.show_qr import QRDialog
 from tui.screens.base import DeskScreen
 from tui.widgets.tables import Row, clip, refill, selected_key
 
-PAGE = 200
+PAGE = 100
 KINDS = (("Crew", "crew"), ("Cast", "cast"), ("Vendor contact", "vendor_contact"))
 
 
@@ -68,16 +68,19 @@ class PeopleScreen(DeskScreen):
         table.focus()
 
     def reload(self) -> None:
-        search = self.query_one("#search", Input).value
-        self.fetch("people", lambda db: page(db, search), self.show_page)
+        self.search()
         self.fetch("vendors", directory.list_vendors, self.keep_vendors)
+
+    def search(self) -> None:
+        text = self.query_one("#search", Input).value
+        self.fetch("people", lambda db: page(db, text), self.show_page)
 
     def keep_vendors(self, vendors: list[Vendor]) -> None:
         self.vendors = vendors
 
     @on(Input.Changed, "#search")
     def typed(self) -> None:
-        self.reload()
+        self.search()
 
     @on(Input.Submitted, "#search")
     def to_table(self) -> None:
@@ -162,7 +165,7 @@ def person_fields(person: Person | None, vendors: list[Vendor]) -> list[Field]:
         Field("phone", "Phone", p.phone),
         Field(
             "vendor_id",
-            "Vendor (for vendor contacts)",
+            "Vendor (contacts only)",
             str(p.vendor_id or ""),
             options=vendor_options,
         ),
@@ -211,5 +214,5 @@ def import_form(desk: Desk) -> FormDialog:
             raise InvalidInput(f"there is no file at {path}", field="file")
         return csv_importer()(db, path, now=desk.now())
 
-    fields = [Field("file", "CSV file (name, kind, department, role, email, phone...)")]
+    fields = [Field("file", "CSV file", placeholder="name, kind, department, role, email, phone")]
     return FormDialog(desk, "Import people from CSV (all or nothing)", fields, save)

@@ -45,6 +45,7 @@ class ScheduleScreen(DeskScreen):
         self.problems: dict[int, list[Problem]] = {}
         self.places: list[Location] = []
         self.placed = False
+        self.shown_day: int | None = None
 
     def compose_view(self) -> ComposeResult:
         yield DataTable(id="days", cursor_type="row", zebra_stripes=True)
@@ -63,13 +64,18 @@ class ScheduleScreen(DeskScreen):
     # --- loading ---------------------------------------------------------------------------
 
     def reload(self) -> None:
-        self.fetch("days", schedule.list_days, self.show_days)
-        self.fetch("problems", problems.find, self.show_problems)
+        self.fetch("days", schedule.list_days, self.days_then_problems)
         self.fetch("places", locations.list_locations, self.keep_places)
-        self.load_day()
+        if self.placed:
+            self.load_day()
 
     def keep_places(self, places: list[Location]) -> None:
         self.places = places
+
+    def days_then_problems(self, days: list[DaySummary]) -> None:
+        """Days show at once; the rules' findings (slower on a big schedule) follow."""
+        self.show_days(days)
+        self.fetch("problems", problems.find, self.show_problems)
 
     def show_days(self, days: list[DaySummary]) -> None:
         self.days = {d.day.id: d for d in days}
@@ -77,7 +83,8 @@ class ScheduleScreen(DeskScreen):
         keep = selected_key(table) if self.placed else self.first_key(days)
         refill(table, [self.day_row(d) for d in days], keep)
         self.placed = True
-        self.load_day()
+        if self.day is None or self.day.id != self.shown_day:
+            self.load_day()
 
     def first_key(self, days: list[DaySummary]) -> str | None:
         today = self.desk.today()
@@ -120,10 +127,12 @@ class ScheduleScreen(DeskScreen):
 
     @on(DataTable.RowHighlighted, "#days")
     def day_highlighted(self) -> None:
-        self.load_day()
+        if self.placed and (self.day is None or self.day.id != self.shown_day):
+            self.load_day()
 
     def load_day(self) -> None:
         day = self.day
+        self.shown_day = day.id if day else None
         if day is None:
             self.show_day_empty()
             return

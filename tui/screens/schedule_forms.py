@@ -89,7 +89,7 @@ def call_time_form(desk: Desk, line: CallLine) -> FormDialog:
     call = line.call
     fields = [
         Field("call", "Call (HH:MM)", f"{call.call_at:%H:%M}"),
-        Field("wrap", "Own wrap (HH:MM, blank: the day's)", wrap_text(call)),
+        Field("wrap", "Own wrap (HH:MM)", wrap_text(call)),
         Field("notes", "Notes", call.notes),
     ]
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import qrcode
-import qrcode.constants
 from rich.style import Style
 from rich.text import Text
 from textual.reactive import reactive
@@ -13,6 +11,9 @@ DARK, LIGHT = "#000000", "#ffffff"
 
 
 def qr_matrix(data: str, border: int = 2) -> list[list[bool]]:
+    import qrcode  # imported on first use: it pulls in Pillow, which slows the app's launch
+    import qrcode.constants
+
     code = qrcode.QRCode(
         error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=1, border=border
     )
