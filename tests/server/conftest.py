@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient

@@ -35,7 +35,9 @@ OWNED: list[tuple[str, str, str, dict[str, Any]]] = [
 ]
 
 
-def call(phone: Phone, world: World, method: str, path: str, options: dict[str, Any]):  # noqa: ANN201
+def call(
+    phone: Phone, world: World, method: str, path: str, options: dict[str, Any]
+) -> httpx.Response:
     url = path.format(contract=world.contracts["vic"], notice=world.notices["moved"])
     return phone.request(method, url, **options)
 
