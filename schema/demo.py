@@ -417,6 +417,8 @@ def _advance(
 
 def _document(kind: str) -> bytes:
     pdf = FPDF()
+    # A fixed creation date: the same seed must give the same bytes, and so the same SHA-256.
+    pdf.set_creation_date(datetime(2026, 1, 1, tzinfo=UTC))
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 18)
     pdf.cell(0, 12, kind.title(), new_x="LMARGIN", new_y="NEXT")

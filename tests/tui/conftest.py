@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-import fpdf.fpdf
 import pytest
 import sqlite_utils
 from textual.pilot import Pilot
@@ -27,21 +26,11 @@ def clock() -> datetime:
     return NOW
 
 
-class PinnedDatetime(datetime):
-    """fpdf stamps each PDF with the wall clock; pinned, the demo's document hashes repeat."""
-
-    @classmethod
-    def now(cls, tz: tzinfo | None = None) -> PinnedDatetime:
-        return cls(2026, 11, 1, tzinfo=tz)
-
-
 @pytest.fixture(scope="session")
 def built_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "small.db"
     db = connect(path)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(fpdf.fpdf, "datetime", PinnedDatetime)
-        demo.build(db, size="small", seed=7, today=TODAY, now=BUILT_AT)
+    demo.build(db, size="small", seed=7, today=TODAY, now=BUILT_AT)
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.conn.close()
     return path
