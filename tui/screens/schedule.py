@@ -118,6 +118,8 @@ class ScheduleScreen(DeskScreen):
         self.problems = dict(by_day)
         if self.days:
             self.show_days(list(self.days.values()))
+        if (day := self.day) is not None and day.id == self.shown_day:
+            self.query_one("#day-problems", Static).update(self.problem_text(day))
 
     @property
     def day(self) -> Day | None:
