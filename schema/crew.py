@@ -12,7 +12,7 @@ from datetime import date, datetime
 import msgspec
 import sqlite_utils
 
-from schema import contracts, locations, notices, schedule
+from schema import checkins, contracts, locations, notices, rules, schedule
 from schema.clock import utcnow
 from schema.db import read
 from schema.errors import NotFound
@@ -20,6 +20,7 @@ from schema.production import get as get_production
 from schema.production import local_now
 from schema.store import fetch_one
 from schema.types import (
+    ARRIVED_RESULTS,
     Call,
     Contract,
     ContractStatus,
@@ -70,6 +71,7 @@ class CallView(msgspec.Struct, kw_only=True):
     location: LocationView | None
     scenes: str
     notes: str
+    checked_in_at: datetime | None = None  # my first arrival for this call, when there is one
 
 
 class CrewLine(msgspec.Struct, kw_only=True):
@@ -147,12 +149,13 @@ def home(db: sqlite_utils.Database, person: Person, *, now: datetime | None = No
         today = local_now(get_production(db), now or utcnow()).date()
         mine = schedule.calls_for_person(db, person.id, start=today)[:MAX_CALLS]
         places = _locations(db, {day.location_id for _, day in mine})
+        arrivals = _arrivals(db, person.id, [day.id for _, day in mine])
         return Home(
             notices=[
                 NoticeView(id=n.id, kind=n.kind, summary=n.summary, created_at=n.created_at)
                 for n, _ in notices.for_person(db, person.id, pending_only=True)
             ],
-            calls=[_call_view(call, day, places) for call, day in mine],
+            calls=[_call_view(call, day, places, arrivals.get(day.id)) for call, day in mine],
             today=[_call_sheet(db, day, places) for _, day in mine if day.date == today],
         )
 
@@ -177,7 +180,33 @@ def location_view(location: Location) -> LocationView:
     )
 
 
-def _call_view(call: Call, day: Day, places: dict[int, LocationView]) -> CallView:
+def _arrivals(db: sqlite_utils.Database, person_id: int, day_ids: list[int]) -> dict[int, datetime]:
+    """When the person first arrived for each of these days (offline scans at their own time)."""
+    if not day_ids:
+        return {}
+    arrived = sorted(str(r) for r in ARRIVED_RESULTS)
+    rows = db.execute(
+        f"SELECT day_id, received_at, client_at FROM checkins WHERE person_id = ?"
+        f" AND day_id IN ({','.join('?' * len(day_ids))})"
+        f" AND result IN ({','.join('?' * len(arrived))}) ORDER BY id",
+        [person_id, *day_ids, *arrived],
+    ).fetchall()
+    found: dict[int, datetime] = {}
+    for day_id, received, client in rows:
+        found.setdefault(
+            day_id,
+            rules.effective_time(
+                datetime.fromisoformat(received),
+                datetime.fromisoformat(client) if client else None,
+                checkins.MAX_REPLAY_AGE,
+            ),
+        )
+    return found
+
+
+def _call_view(
+    call: Call, day: Day, places: dict[int, LocationView], arrived: datetime | None
+) -> CallView:
     return CallView(
         day_id=day.id,
         date=day.date,
@@ -187,6 +216,7 @@ def _call_view(call: Call, day: Day, places: dict[int, LocationView]) -> CallVie
         location=places.get(day.location_id) if day.location_id is not None else None,
         scenes=day.scenes,
         notes=" ".join(part for part in (day.notes, call.notes) if part),
+        checked_in_at=arrived,
     )
 
 

@@ -15,6 +15,7 @@ from schema.types import Person
 from server import net
 from server.errors import NotSignedIn
 from server.security import settings_of
+from server.settings import SESSION_COOKIE
 from server.store import ConnectionCache
 
 # Explicit dependency markers (Litestar 3 drops inference by name).
@@ -23,7 +24,6 @@ Now = NamedDependency[datetime]
 SessionToken = NamedDependency[str | None]
 CurrentPerson = NamedDependency[Person]
 
-SESSION_COOKIE = "callboard_session"
 # Browsers cap cookie lifetime at 400 days; a phone should stay signed in for a whole shoot.
 SESSION_MAX_AGE = 400 * 24 * 3600
 

@@ -16,8 +16,10 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import TooManyRequestsException
 from litestar.handlers.base import BaseRouteHandler
 
+from schema.tokens import hash_token
 from server import net
 from server.security import settings_of
+from server.settings import SESSION_COOKIE
 
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
 
@@ -48,13 +50,22 @@ class RateLimiter:
             del self._hits[key]
 
 
-def rate_limited(group: str) -> Guard:
-    """A guard allowing `RateLimits.<group>` requests per client IP per window."""
+def rate_limited(group: str, *, per_session: bool = False) -> Guard:
+    """A guard allowing `RateLimits.<group>` requests per client per window.
+
+    The client is its IP, or with `per_session` its device session when it has one: a whole
+    unit checking in from one location Wi-Fi shares a single public IP.
+    """
 
     def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         settings = settings_of(connection.scope)
         limiter: RateLimiter = connection.app.state.limiter
-        client = net.client_ip(connection.scope, settings.trusted_proxies)
+        session = connection.cookies.get(SESSION_COOKIE) if per_session else None
+        client = (
+            f"session:{hash_token(session)}"
+            if session
+            else net.client_ip(connection.scope, settings.trusted_proxies)
+        )
         wait = limiter.hit(group, client, getattr(settings.limits, group), settings.limits.window_s)
         if wait > 0:
             raise TooManyRequestsException(

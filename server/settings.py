@@ -13,6 +13,8 @@ from schema.clock import utcnow
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
+SESSION_COOKIE = "callboard_session"
+
 # static/ beside server/: the PWA another engineer writes.
 DEFAULT_STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -21,7 +23,9 @@ DEFAULT_STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 class RateLimits:
     """Requests allowed per client IP per window, per guarded endpoint group."""
 
-    session: int = 10
+    # Links are per IP and generous: a unit may open its links at once on one office Wi-Fi.
+    # Check-ins count per device session (per IP only without one).
+    session: int = 30
     checkin: int = 120
     upload: int = 10
     window_s: float = 60.0

@@ -55,7 +55,7 @@ class CheckinController(Controller):
         "/checkins",
         status_code=200,
         sync_to_thread=False,
-        guards=[rate_limited("checkin")],
+        guards=[rate_limited("checkin", per_session=True)],
         summary="Check in at a location; every outcome is a 200 with a reason",
     )
     def check_in(

@@ -16,6 +16,10 @@ from schema import contracts, crew
 from server.deps import PERSON, CurrentPerson, Db, Now, client_ip, user_agent
 from server.ratelimit import rate_limited
 
+# Documents are PDF/JPEG/PNG by their bytes (sniffed at upload) and come from the coordinator.
+# Browsers' PDF viewers are plugins: the site's `object-src 'none'` would show a blank page.
+DOCUMENT_CSP = "default-src 'none'; object-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
+
 # The multipart envelope around a 10 MB file needs a little room of its own.
 UPLOAD_BODY_LIMIT = contracts.MAX_DOCUMENT_BYTES + 64 * 1024
 
@@ -69,6 +73,7 @@ class ContractController(Controller):
             headers={
                 "Content-Disposition": _disposition(disposition, document.filename),
                 "Cache-Control": "private, no-store",
+                "Content-Security-Policy": DOCUMENT_CSP,
                 "X-Document-SHA256": document.sha256,
             },
         )

@@ -146,3 +146,19 @@ def test_unknown_calendar(client: TestClient[Litestar]) -> None:
 
 def test_calendar_needs_a_session(phones: dict[str, Phone]) -> None:
     assert phones["anon"].post("/api/calendar").status_code == 401
+
+
+def test_home_says_when_i_checked_in(phones: dict[str, Phone], world: World, clock: Clock) -> None:
+    clock.advance(minutes=50)
+    phones["alice"].post(
+        "/api/checkins",
+        json={
+            "code": world.codes["stage"],
+            "nonce": "nonce-home-1",
+            "queued": True,
+            "client_at": "2026-12-01T06:42:00Z",
+        },
+    )
+    calls = phones["alice"].get("/api/home").json()["calls"]
+    assert [c["checked_in_at"] for c in calls] == ["2026-12-01T06:42:00Z", None]
+    assert phones["bob"].get("/api/home").json()["calls"][0]["checked_in_at"] is None

@@ -238,3 +238,44 @@ async def test_rate_limit_keys_on_the_forwarded_client(
         app, "10.0.0.1", "/api/session", body, {"X-Forwarded-For": "198.51.100.2"}
     )
     assert quiet.status_code == 404
+
+
+def test_checkin_limit_counts_per_session_not_per_shared_ip(
+    world: World, static_dir: Path, clock: Clock
+) -> None:
+    """A whole unit on one location Wi-Fi: one person's retries do not block the next person."""
+    with TestClient(limited_app(world, static_dir, clock)) as client:
+        alice, bob = Phone(client), Phone(client)
+        alice.post("/api/session", json={"token": world.tokens["alice"]})
+        bob.post("/api/session", json={"token": world.tokens["bob"]})
+        body = {"code": world.codes["stage"], "nonce": "nonce-limit"}
+        alice_statuses = [alice.post("/api/checkins", json=body).status_code for _ in range(6)]
+        assert alice_statuses == [200] * 5 + [429]
+        assert bob.post("/api/checkins", json=body).status_code == 200
+
+
+def test_large_answers_are_compressed(client: TestClient[Litestar], world: World) -> None:
+    response = client.get("/api/schema/openapi.json", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.json()["paths"]
+
+
+def test_documents_carry_their_own_policy(phones: dict[str, Phone], world: World) -> None:
+    response = phones["vic"].get(f"/api/contracts/{world.contracts['vic']}/document")
+    csp = response.headers["content-security-policy"]
+    assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp
+    assert "object-src 'self'" in csp  # browsers' PDF viewers are plugins
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_no_handler_runs_in_a_thread(app: Litestar) -> None:
+    """The per-thread connection cache is handed out by a dependency on the event loop thread;
+    a handler moved to a worker thread would share that connection across threads (measured:
+    corrupted transactions). Keep every sync handler and dependency inline."""
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            if not handler.has_sync_callable:
+                continue
+            assert handler.sync_to_thread is False, handler
+            for name, provider in handler.resolve_dependencies().items():
+                assert not provider.sync_to_thread, (handler, name)
