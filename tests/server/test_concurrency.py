@@ -125,6 +125,7 @@ def servers(world: World) -> Iterator[list[str]]:
 def test_same_nonce_against_real_servers_is_stored_once(world: World, servers: list[str]) -> None:
     session = httpx.post(f"{servers[0]}/api/session", json={"token": world.tokens["alice"]})
     assert session.status_code == 200
+    assert session.headers["date"]  # the PWA shows it as "saved at" when offline
     cookie = {"Cookie": f"callboard_session={session.cookies['callboard_session']}"}
     body = {"code": world.codes["stage"], "nonce": "same-nonce-http", "queued": True}
 
