@@ -7,6 +7,7 @@ unknown routes, oversized bodies) get the same shape so the PWA has one thing to
 from __future__ import annotations
 
 import logging
+import sqlite3
 from http import HTTPStatus
 from typing import Any
 
@@ -110,6 +111,21 @@ def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[ErrorB
     return error_response(status, code, message, headers=exc.headers)
 
 
+def database_error(
+    request: Request[Any, Any, Any], exc: sqlite3.OperationalError
+) -> Response[ErrorBody]:
+    """Another writer held the lock past the busy timeout: a retry will do (outboxes retry 5xx)."""
+    if "locked" not in str(exc) and "busy" not in str(exc):
+        return internal_error(request, exc)
+    log.warning("database busy on %s %s", request.method, request.url.path)
+    return error_response(
+        503,
+        "busy",
+        "the production file is busy; trying again shortly",
+        headers={"Retry-After": "2"},
+    )
+
+
 def internal_error(request: Request[Any, Any, Any], exc: Exception) -> Response[ErrorBody]:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(500, "internal_error", "something went wrong on the server; try again")
@@ -120,5 +136,6 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     ValidationException: validation_error,
     SerializationException: serialization_error,
     HTTPException: http_error,
+    sqlite3.OperationalError: database_error,
     Exception: internal_error,
 }

@@ -45,9 +45,12 @@ class PageController(Controller):
 
     @get(SHELL_PATHS, sync_to_thread=False)
     def shell(self, request: Request[Any, Any, Any]) -> Response[Any]:
-        # no-cache: the service worker and the browser always revalidate the shell.
+        # no-cache: the service worker and the browser always revalidate the shell; a URL that
+        # carries a personal link's token is kept out of every cache altogether.
+        private = request.url.path.startswith("/p/")
+        cache = "no-store" if private else "no-cache"
         return _file_response(
-            request, "index.html", "text/html; charset=utf-8", {"Cache-Control": "no-cache"}
+            request, "index.html", "text/html; charset=utf-8", {"Cache-Control": cache}
         )
 
     @get("/sw.js", sync_to_thread=False)

@@ -19,7 +19,7 @@ def test_pages_answer_the_app_shell(client: TestClient[Litestar], path: str) -> 
     assert response.status_code == 200
     assert response.content == SHELL
     assert response.headers["content-type"].startswith("text/html")
-    assert response.headers["cache-control"] == "no-cache"
+    assert response.headers["cache-control"] in {"no-cache", "no-store"}
 
 
 def test_opening_a_link_page_does_not_spend_it(client: TestClient[Litestar], world: World) -> None:
@@ -115,3 +115,7 @@ def test_app_from_env(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.secure_cookies is True
     with TestClient(app) as client:
         assert client.get("/api/health").status_code == 200
+
+
+def test_a_link_page_is_never_cached(client: TestClient[Litestar]) -> None:
+    assert client.get("/p/SomeToken_0123456789abc").headers["cache-control"] == "no-store"

@@ -279,3 +279,41 @@ def test_no_handler_runs_in_a_thread(app: Litestar) -> None:
             assert handler.sync_to_thread is False, handler
             for name, provider in handler.resolve_dependencies().items():
                 assert not provider.sync_to_thread, (handler, name)
+
+
+def test_a_locked_production_file_is_503_not_500(
+    phones: dict[str, Phone], world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The TUI holding the write lock past the busy timeout: the outbox will retry."""
+    import sqlite3
+
+    from schema import checkins
+
+    def locked(*_: object, **__: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(checkins, "check_in_person", locked)
+    response = phones["alice"].post(
+        "/api/checkins", json={"code": world.codes["stage"], "nonce": "nonce-locked"}
+    )
+    assert response.status_code == 503
+    assert response.json()["error"] == "busy"
+    assert response.headers["retry-after"] == "2"
+
+
+def test_unexpected_errors_are_json_500(
+    phones: dict[str, Phone], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from schema import crew
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(crew, "home", broken)
+    response = phones["alice"].get("/api/home")
+    assert response.status_code == 500
+    assert response.json() == {
+        "error": "internal_error",
+        "message": "something went wrong on the server; try again",
+        "field": None,
+    }
