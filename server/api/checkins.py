@@ -11,7 +11,7 @@ from litestar.params import FromPath, JSONBody
 from schema import checkins, locations
 from schema.checkins import CheckinAnswer, CheckinRequest, Position
 from schema.errors import NotFound
-from server.api.crew import Moment, Nonce
+from server.api.fields import Moment, Nonce
 from server.deps import Db, Now, SessionToken, client_ip, user_agent
 from server.ratelimit import rate_limited
 

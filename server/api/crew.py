@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody
 
 from schema import crew, links, notices
-from schema.checkins import NONCE
+from server.api.fields import Moment, Nonce
 from server.deps import PERSON, CurrentPerson, Db, Now
-
-Nonce = Annotated[str, msgspec.Meta(pattern=NONCE.pattern)]
-Moment = Annotated[datetime, msgspec.Meta(tz=True)]
 
 
 class MeOut(msgspec.Struct):
