@@ -39,7 +39,8 @@ def person_calendar(
     cal.add("x-published-ttl", "PT1H")
     for call, day in calls:
         cal.add_component(_event(production, call, day, places.get(day.location_id), moment))
-    cal.add_missing_timezones()
+    # Transitions only around the feed's span keep the VTIMEZONE small (phones re-fetch it).
+    cal.add_missing_timezones(first_date=start, last_date=start + timedelta(days=3 * 365))
     return cal.to_ical()
 
 
