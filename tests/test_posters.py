@@ -137,7 +137,7 @@ def test_svg_poster_in_a_real_browser(place: Location) -> None:
 
     chromium = find_chromium()
     if chromium is None:
-        pytest.skip("chromium is not installed")
+        pytest.fail("chromium is not installed: run `python -m tests.browser_setup`")
     from playwright.sync_api import sync_playwright
 
     svg = posters.poster_svg(place, URL, "The Long Night")

@@ -238,11 +238,13 @@ def _wait_for(url: str, server: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("the server did not start within 30 s")
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: sync Playwright keeps an event loop running in this thread while
+# it is open, which would break every asyncio test collected after the browser tests.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     executable = find_chromium()
     if executable is None:
-        pytest.skip("Debian's chromium is not installed (python -m tests.browser_setup)")
+        pytest.fail("Debian's chromium is not installed: run `python -m tests.browser_setup`")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield chromium
