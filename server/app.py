@@ -53,6 +53,7 @@ def create_app(
     secure_cookies: bool | None = None,
     rate_limits: RateLimits | None = None,
     clock: Callable[[], datetime] = utcnow,
+    base_url: str | None = None,
 ) -> Litestar:
     settings = Settings(
         db_path=db_path,
@@ -61,6 +62,7 @@ def create_app(
         secure_cookies=secure_cookies,
         limits=rate_limits or RateLimits(),
         clock=clock,
+        base_url=base_url,
     )
     connections = ConnectionCache(db_path)
     connections.migrate()
@@ -113,4 +115,5 @@ def app_from_env() -> Litestar:
         db_path,
         trusted_proxies=[p for p in proxies if p.strip()],
         secure_cookies=env_flag("CALLBOARD_SECURE_COOKIES"),
+        base_url=os.environ.get("CALLBOARD_BASE_URL") or None,
     )

@@ -41,6 +41,8 @@ class Settings:
     limits: RateLimits = field(default_factory=RateLimits)
     # Passed to every service call as `now`, so tests can pin the server's clock.
     clock: Callable[[], datetime] = utcnow
+    # Overrides the production's stored base URL in the links this server issues (calendar).
+    base_url: str | None = None
 
 
 def parse_networks(entries: list[str]) -> tuple[Network, ...]:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import msgspec
-from litestar import Controller, get, post
+from litestar import Controller, Request, get, post
 from litestar.params import FromPath, JSONBody
 
 from schema import crew, links, notices
 from server.api.fields import Moment, Nonce
 from server.deps import PERSON, CurrentPerson, Db, Now
+from server.security import settings_of
 
 
 class MeOut(msgspec.Struct):
@@ -77,5 +79,9 @@ class CrewController(Controller):
         sync_to_thread=False,
         summary="A new calendar subscription URL (the previous one stops working)",
     )
-    def calendar(self, db: Db, person: CurrentPerson, now: Now) -> CalendarOut:
-        return CalendarOut(url=links.issue_calendar_feed(db, person.id, now=now).url)
+    def calendar(
+        self, request: Request[Any, Any, Any], db: Db, person: CurrentPerson, now: Now
+    ) -> CalendarOut:
+        base_url = settings_of(request.scope).base_url
+        feed = links.issue_calendar_feed(db, person.id, base_url=base_url, now=now)
+        return CalendarOut(url=feed.url)

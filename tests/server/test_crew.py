@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import time, timedelta
+from pathlib import Path
 
 import icalendar
 from litestar import Litestar
@@ -10,7 +11,7 @@ from litestar.testing import TestClient
 
 from schema import schedule
 from schema.db import connect
-from tests.server.conftest import NOW, Clock, Phone, World
+from tests.server.conftest import NOW, Clock, Phone, World, make_app, sign_in
 
 
 def test_home(phones: dict[str, Phone], world: World) -> None:
@@ -162,3 +163,15 @@ def test_home_says_when_i_checked_in(phones: dict[str, Phone], world: World, clo
     calls = phones["alice"].get("/api/home").json()["calls"]
     assert [c["checked_in_at"] for c in calls] == ["2026-12-01T06:42:00Z", None]
     assert phones["bob"].get("/api/home").json()["calls"][0]["checked_in_at"] is None
+
+
+def test_calendar_url_uses_the_served_base_url(
+    world: World, static_dir: Path, clock: Clock
+) -> None:
+    """`callboard serve --base-url` wins over the production's stored address."""
+    app = make_app(world, static_dir, clock, base_url="https://call.example.org")
+    with TestClient(app) as client:
+        phone = Phone(client)
+        sign_in(phone, world, "alice")
+        url = phone.post("/api/calendar").json()["url"]
+    assert url.startswith("https://call.example.org/ics/")
