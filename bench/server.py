@@ -8,12 +8,9 @@ the machine's two cores with the server, so the numbers are a floor, not a ceili
 
 from __future__ import annotations
 
-import os
 import secrets
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -24,6 +21,7 @@ from pathlib import Path
 import httpx
 
 from bench.core import Row
+from tests.live_server import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 SESSIONS = 300
@@ -31,12 +29,6 @@ THREADS = 8
 MAX_REQUESTS = 4000
 MAX_SECONDS = 15.0
 FIRST_LOAD_LIMIT = 30 * 1024
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _sessions(path: Path) -> list[tuple[str, str]]:
@@ -59,38 +51,6 @@ def _sessions(path: Path) -> list[tuple[str, str]]:
         return found
     finally:
         db.conn.close()
-
-
-def _start(path: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "CALLBOARD_DB": str(path)}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "server.app:app_from_env",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError("the server did not start")
 
 
 def _load(base: str, sessions: list[tuple[str, str]], *, replay: bool) -> tuple[float, list[float]]:
@@ -175,10 +135,7 @@ def run(path: Path) -> list[Row]:
         copy = Path(folder) / "server.db"
         shutil.copy(path, copy)
         sessions = _sessions(copy)
-        port = _free_port()
-        server = _start(copy, port)
-        base = f"http://127.0.0.1:{port}"
-        try:
+        with serving(copy) as base:
             size, files = first_load_bytes(base)
             rows = [
                 Row(
@@ -194,7 +151,4 @@ def run(path: Path) -> list[Row]:
             rows += _latency_rows(
                 "check-in replay (same nonce)", *_load(base, sessions, replay=True)
             )
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
     return rows

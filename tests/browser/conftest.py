@@ -7,12 +7,6 @@ functions, on their own connection to the same WAL file, while the server is run
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -31,6 +25,7 @@ from schema.locations import LocationIn
 from schema.schedule import DayIn
 from schema.types import NoticeKind, PersonKind
 from tests.browser_setup import find_chromium
+from tests.live_server import free_port, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "out" / "screenshots"
@@ -61,12 +56,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 STAGE = (51.5007, -0.1246)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -185,57 +174,15 @@ def _seed(db_path: Path, base: str) -> Production:
 
 @pytest.fixture(scope="session")
 def prod(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Production]:
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
+    port = free_port()
     db_path = tmp_path_factory.mktemp("browser") / "production.db"
-    seeded = _seed(db_path, base)
-    env = {**os.environ, "CALLBOARD_DB": str(db_path)}
-    log = (db_path.parent / "server.log").open("w")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "server.app:app_from_env",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        _wait_for(f"{base}/api/health", server)
-        yield seeded
-    finally:
-        server.terminate()
+    seeded = _seed(db_path, f"http://127.0.0.1:{port}")
+    with (db_path.parent / "server.log").open("wb") as log, serving(db_path, port=port, log=log):
         try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
-        if seeded._db is not None:
-            seeded._db.conn.close()
-
-
-def _wait_for(url: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"the server exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("the server did not start within 30 s")
+            yield seeded
+        finally:
+            if seeded._db is not None:
+                seeded._db.conn.close()
 
 
 # Package scope, not session: sync Playwright keeps an event loop running in this thread while

@@ -3,11 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -20,6 +15,7 @@ import pytest
 from schema import links
 from schema.checkins import CheckinRequest, check_in
 from schema.db import connect
+from tests.live_server import serving
 from tests.server.conftest import NOW, World
 
 REPLAYS = 8
@@ -69,57 +65,11 @@ def test_same_nonce_from_many_processes_is_stored_once(world: World) -> None:
 # --- real servers -------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(
-                f"server exited: {server.stderr.read().decode() if server.stderr else ''}"
-            )
-        try:
-            if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.05)
-    raise TimeoutError(base)
-
-
 @pytest.fixture
 def servers(world: World) -> Iterator[list[str]]:
     """Two uvicorn processes on one production file, started as `callboard serve` does."""
-    env = {**os.environ, "CALLBOARD_DB": str(world.path), "CALLBOARD_TRUSTED_PROXIES": ""}
-    started: list[tuple[subprocess.Popen[bytes], str]] = []
-    try:
-        for _ in range(2):
-            port = free_port()
-            command = [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "server.app:app_from_env",
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-            ]
-            server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE)
-            started.append((server, f"http://127.0.0.1:{port}"))
-        for server, base in started:
-            wait_until_up(base, server)
-        yield [base for _, base in started]
-    finally:
-        for server, _ in started:
-            server.terminate()
-            server.wait(timeout=10)
+    with serving(world.path) as first, serving(world.path) as second:
+        yield [first, second]
 
 
 def test_same_nonce_against_real_servers_is_stored_once(world: World, servers: list[str]) -> None:
