@@ -8,14 +8,13 @@ answered as before, never stored twice. The server keeps its own receive time an
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 import msgspec
 import sqlite_utils
 
 from schema import events, links, locations, rules
-from schema.clock import iso, utcnow
+from schema.clock import iso, local_iso, utcnow
 from schema.db import write
 from schema.errors import InvalidInput
 from schema.production import get as get_production
@@ -125,7 +124,11 @@ def _decide(
     db: sqlite_utils.Database, person: Person, request: CheckinRequest, received: datetime
 ) -> dict[str, object]:
     """Work out the result and the row to store for a first-seen nonce."""
-    happened = rules.effective_time(received, request.client_at, MAX_REPLAY_AGE)
+    client_at = _plausible(request.client_at, received)
+    # Only a check-in replayed from the phone's outbox may say when it happened; an online one
+    # happens when it arrives, so a phone's clock cannot make a late arrival look on time.
+    trusted = client_at if request.queued else None
+    happened = rules.effective_time(received, trusted, MAX_REPLAY_AGE)
     values: dict[str, object] = {
         "person_id": person.id,
         "location_id": None,
@@ -133,7 +136,8 @@ def _decide(
         "code": request.code[:32],
         "nonce": request.nonce,
         "received_at": iso(received),
-        "client_at": iso(request.client_at) if request.client_at else None,
+        "happened_at": iso(happened),
+        "client_at": iso(client_at) if client_at else None,
         "replayed": request.queued,
         "late_minutes": 0,
         "far": False,
@@ -155,29 +159,56 @@ def _decide(
         return values
     values.update(_where(location, request.position))
     local = happened.astimezone(zone(get_production(db))).replace(tzinfo=None)
-    values.update(_against_calls(db, person.id, location.id, local))
+    values.update(_against_calls(db, person.id, location.id, local, zone(get_production(db))))
     return values
 
 
+def _plausible(client_at: datetime | None, received: datetime) -> datetime | None:
+    """A phone's clock within a year back and a day ahead, else ignored (not refused: the
+    outbox drops an item answered with a 4xx, and the check-in itself is still true)."""
+    if client_at is None or client_at.tzinfo is None:
+        return None
+    if not received - timedelta(days=365) <= client_at <= received + timedelta(days=1):
+        return None
+    return client_at
+
+
 def _against_calls(
-    db: sqlite_utils.Database, person_id: int, location_id: int, local: datetime
+    db: sqlite_utils.Database, person_id: int, location_id: int, local: datetime, where: tzinfo
 ) -> dict[str, object]:
     """OK, late, already checked in, or not called here today."""
-    call = db.execute(
-        "SELECT c.call_at, d.id FROM calls c JOIN days d ON d.id = c.day_id"
-        " WHERE c.person_id = ? AND d.location_id = ? AND d.date = ?"
-        " ORDER BY c.call_at LIMIT 1",
-        [person_id, location_id, local.date().isoformat()],
-    ).fetchone()
+    call = _nearest_call(db, person_id, location_id, local)
     day_id = call[1] if call else None
     first = _first_arrival(db, person_id, location_id, day_id, local.date())
     if first is not None:
         return {"result": str(CheckinResult.ALREADY), "day_id": day_id}
     if call is None:
         return {"result": str(CheckinResult.NOT_CALLED)}
-    late = rules.late_minutes(datetime.fromisoformat(call[0]), local)
+    late = rules.late_minutes(datetime.fromisoformat(call[0]), local, where)
     result = CheckinResult.LATE if late else CheckinResult.OK
     return {"result": str(result), "day_id": day_id, "late_minutes": late}
+
+
+def _nearest_call(
+    db: sqlite_utils.Database, person_id: int, location_id: int, local: datetime
+) -> tuple[str, int] | None:
+    """This person's call here today, or the one within 12 hours either side (a night shoot's
+    after-midnight call belongs to the day before), the closest in time first."""
+    row = db.execute(
+        "SELECT c.call_at, d.id FROM calls c JOIN days d ON d.id = c.day_id"
+        " WHERE c.person_id = :person AND d.location_id = :location"
+        " AND (d.date = :date OR c.call_at BETWEEN :early AND :late)"
+        " ORDER BY abs(julianday(c.call_at) - julianday(:now)) LIMIT 1",
+        {
+            "person": person_id,
+            "location": location_id,
+            "date": local.date().isoformat(),
+            "early": local_iso(local - timedelta(hours=12)),
+            "late": local_iso(local + timedelta(hours=12)),
+            "now": local_iso(local),
+        },
+    ).fetchone()
+    return (row[0], row[1]) if row else None
 
 
 def _first_arrival(
@@ -237,11 +268,8 @@ def _by_nonce(db: sqlite_utils.Database, person_id: int, nonce: str) -> Checkin 
     )
 
 
-def _local(checkin: Checkin, production_zone: object) -> datetime:
-    moment = checkin.client_at or checkin.received_at
-    if checkin.client_at is not None:
-        moment = rules.effective_time(checkin.received_at, checkin.client_at, MAX_REPLAY_AGE)
-    return moment.astimezone(production_zone).replace(tzinfo=None)  # type: ignore[arg-type]
+def _local(checkin: Checkin, production_zone: tzinfo) -> datetime:
+    return checkin.happened_at.astimezone(production_zone).replace(tzinfo=None)
 
 
 def _answer_of(db: sqlite_utils.Database, checkin: Checkin) -> CheckinAnswer:
@@ -256,7 +284,7 @@ def _answer_of(db: sqlite_utils.Database, checkin: Checkin) -> CheckinAnswer:
         result=checkin.result,
         location_id=location.id if location else None,
         location_name=location.name if location else None,
-        at=rules.effective_time(checkin.received_at, checkin.client_at, MAX_REPLAY_AGE),
+        at=checkin.happened_at,
         late_minutes=checkin.late_minutes,
         far=checkin.far,
         distance_m=checkin.distance_m,
@@ -273,16 +301,14 @@ def _answer_of(db: sqlite_utils.Database, checkin: Checkin) -> CheckinAnswer:
         local = _local(checkin, production_zone)
         first = _first_arrival(db, checkin.person_id, location.id, checkin.day_id, local.date())
         if first is not None:
-            answer.first_at = rules.effective_time(
-                first.received_at, first.client_at, MAX_REPLAY_AGE
-            )
+            answer.first_at = first.happened_at
     if checkin.result == CheckinResult.NOT_CALLED:
         answer.called_elsewhere = _called_elsewhere(db, checkin, production_zone)
     return answer
 
 
 def _called_elsewhere(
-    db: sqlite_utils.Database, checkin: Checkin, production_zone: object
+    db: sqlite_utils.Database, checkin: Checkin, production_zone: tzinfo
 ) -> str | None:
     on = _local(checkin, production_zone).date()
     row = db.execute(
@@ -395,32 +421,27 @@ def _expected(db: sqlite_utils.Database, on: date) -> dict[tuple[int, int], Arri
 
 
 def _arrivals_on(
-    db: sqlite_utils.Database, on: date, production_zone: object
+    db: sqlite_utils.Database, on: date, production_zone: tzinfo
 ) -> dict[tuple[int, int], Arrival]:
-    """First arrival per (location, person) whose local date is `on`."""
+    """First arrival per (location, person) for `on`: check-ins that belong to one of that
+    date's days (a night call after midnight included), or, for people not called there,
+    those that happened on that local date."""
     start = datetime.combine(on - timedelta(days=1), datetime.min.time(), tzinfo=UTC)
     end = datetime.combine(on + timedelta(days=2), datetime.min.time(), tzinfo=UTC)
     arrived_results = [str(r) for r in ARRIVED_RESULTS]
     rows = db.execute(
-        "SELECT k.id, k.person_id, k.location_id, k.result, k.received_at, k.client_at,"
-        " k.late_minutes, k.far, k.replayed, p.name, p.department FROM checkins k"
-        " JOIN people p ON p.id = k.person_id WHERE k.received_at >= ? AND k.received_at < ?"
-        f" AND k.location_id IS NOT NULL AND k.result IN ({','.join('?' * len(arrived_results))})"
-        " ORDER BY k.id",
+        "SELECT k.person_id, k.location_id, k.result, k.happened_at, k.late_minutes, k.far,"
+        " k.replayed, p.name, p.department, d.date FROM checkins k"
+        " JOIN people p ON p.id = k.person_id LEFT JOIN days d ON d.id = k.day_id"
+        " WHERE k.happened_at >= ? AND k.happened_at < ? AND k.location_id IS NOT NULL"
+        f" AND k.result IN ({','.join('?' * len(arrived_results))}) ORDER BY k.happened_at",
         [iso(start), iso(end), *arrived_results],
     ).fetchall()
-    found: dict[tuple[int, int], Arrival] = defaultdict(
-        lambda: Arrival(person_id=0, name="", department="", call_at=None)
-    )
-    found.clear()
-    for _id, pid, lid, result, received, client, late, far, replayed, name, dept in rows:
-        moment = rules.effective_time(
-            datetime.fromisoformat(received),
-            datetime.fromisoformat(client) if client else None,
-            MAX_REPLAY_AGE,
-        )
-        local = moment.astimezone(production_zone).replace(tzinfo=None)  # type: ignore[arg-type]
-        if local.date() != on or (lid, pid) in found:
+    found: dict[tuple[int, int], Arrival] = {}
+    for pid, lid, result, happened, late, far, replayed, name, dept, day_date in rows:
+        local = datetime.fromisoformat(happened).astimezone(production_zone).replace(tzinfo=None)
+        belongs = day_date == on.isoformat() if day_date else local.date() == on
+        if not belongs or (lid, pid) in found:
             continue
         found[(lid, pid)] = Arrival(
             person_id=pid,
@@ -433,7 +454,7 @@ def _arrivals_on(
             far=bool(far),
             replayed=bool(replayed),
         )
-    return dict(found)
+    return found
 
 
 def history(db: sqlite_utils.Database, *, limit: int | None = None) -> list[Checkin]:

@@ -12,7 +12,7 @@ from datetime import date, datetime
 import msgspec
 import sqlite_utils
 
-from schema import checkins, contracts, locations, notices, rules, schedule
+from schema import contracts, locations, notices, schedule
 from schema.clock import utcnow
 from schema.db import read
 from schema.errors import NotFound
@@ -186,21 +186,14 @@ def _arrivals(db: sqlite_utils.Database, person_id: int, day_ids: list[int]) -> 
         return {}
     arrived = sorted(str(r) for r in ARRIVED_RESULTS)
     rows = db.execute(
-        f"SELECT day_id, received_at, client_at FROM checkins WHERE person_id = ?"
+        f"SELECT day_id, happened_at FROM checkins WHERE person_id = ?"
         f" AND day_id IN ({','.join('?' * len(day_ids))})"
         f" AND result IN ({','.join('?' * len(arrived))}) ORDER BY id",
         [person_id, *day_ids, *arrived],
     ).fetchall()
     found: dict[int, datetime] = {}
-    for day_id, received, client in rows:
-        found.setdefault(
-            day_id,
-            rules.effective_time(
-                datetime.fromisoformat(received),
-                datetime.fromisoformat(client) if client else None,
-                checkins.MAX_REPLAY_AGE,
-            ),
-        )
+    for day_id, happened in rows:
+        found.setdefault(day_id, datetime.fromisoformat(happened))
     return found
 
 

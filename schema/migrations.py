@@ -235,7 +235,21 @@ def _v2_feed_indexes(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [_v1_core, _v2_feed_indexes]
+def _v3_checkin_happened_at(db: sqlite_utils.Database) -> None:
+    """When a check-in really happened, decided once on arrival: the phone's own time only for a
+    check-in replayed from its offline outbox, the server's receive time otherwise."""
+    run_script(
+        db,
+        """
+        ALTER TABLE checkins ADD COLUMN happened_at TEXT;
+        UPDATE checkins SET happened_at = CASE
+            WHEN replayed = 1 AND client_at IS NOT NULL THEN client_at ELSE received_at END;
+        CREATE INDEX checkins_happened ON checkins(happened_at);
+        """,
+    )
+
+
+MIGRATIONS: list[Migration] = [_v1_core, _v2_feed_indexes, _v3_checkin_happened_at]
 LATEST = len(MIGRATIONS)
 
 

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import msgspec
 import sqlite_utils
 
-from schema import events
+from schema import events, rules
 from schema.clock import iso, utcnow
 from schema.db import write
 from schema.errors import NotFound
 from schema.store import fetch_all, insert
 from schema.types import Notice, NoticeKind
+
+# An outbox may hold an acknowledgement this long; older phone times are not believed.
+MAX_REPLAY_AGE = timedelta(hours=48)
 
 
 class NoticeStatus(msgspec.Struct, kw_only=True):
@@ -132,6 +135,14 @@ def for_person(
     return found
 
 
+def _seen_at(received: datetime, client_at: datetime | None, created: datetime) -> datetime:
+    """The phone's time for an acknowledgement replayed from its outbox, if plausible, and never
+    before the notice existed; otherwise the time it arrived."""
+    if client_at is None or client_at.tzinfo is None:
+        return received
+    return max(rules.effective_time(received, client_at, MAX_REPLAY_AGE), created)
+
+
 def acknowledge(
     db: sqlite_utils.Database,
     person_id: int,
@@ -146,14 +157,15 @@ def acknowledge(
     moment = now or utcnow()
     with write(db):
         row = db.execute(
-            "SELECT acknowledged_at FROM notice_recipients WHERE notice_id = ? AND person_id = ?",
+            "SELECT r.acknowledged_at, n.created_at FROM notice_recipients r"
+            " JOIN notices n ON n.id = r.notice_id WHERE r.notice_id = ? AND r.person_id = ?",
             [notice_id, person_id],
         ).fetchone()
         if row is None:
             raise NotFound(f"no notice {notice_id} for you")
         if row[0] is not None:
             return datetime.fromisoformat(row[0])
-        at = client_at if client_at is not None and client_at <= moment else moment
+        at = _seen_at(moment, client_at if replayed else None, datetime.fromisoformat(row[1]))
         db.execute(
             "UPDATE notice_recipients SET acknowledged_at = ?, ack_nonce = ?"
             " WHERE notice_id = ? AND person_id = ? AND acknowledged_at IS NULL",

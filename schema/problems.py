@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import msgspec
 import sqlite_utils
@@ -10,7 +10,7 @@ import sqlite_utils
 from schema import contracts, directory, locations, rules
 from schema.db import read
 from schema.production import get as get_production
-from schema.production import min_rest
+from schema.production import min_rest, zone
 from schema.types import Problem
 
 
@@ -52,11 +52,11 @@ def find(db: sqlite_utils.Database, *, on: date | None = None) -> list[Problem]:
             min_rest=min_rest(production),
             names=directory.names(db),
             location_names=locations.names(db),
+            zone=zone(production),
         )
     return [p for p in found if on is None or p.date == on]
 
 
 def _dt(text: str):
-    from datetime import datetime
 
     return datetime.fromisoformat(text)

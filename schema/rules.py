@@ -9,7 +9,7 @@ import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 import msgspec
 
@@ -77,6 +77,7 @@ def find_problems(
     min_rest: timedelta,
     names: dict[int, str] | None = None,
     location_names: dict[int, str] | None = None,
+    zone: tzinfo | None = None,
 ) -> list[Problem]:
     """Every scheduling problem in one pass, sorted by date then kind."""
     by_id = {day.id: day for day in days}
@@ -86,7 +87,7 @@ def find_problems(
         *person_double_bookings(by_id, calls, people),
         *location_double_bookings(days, places),
         *uncontracted_calls(by_id, calls, set(countersigned), people),
-        *short_turnarounds(by_id, calls, min_rest, people),
+        *short_turnarounds(by_id, calls, min_rest, people, zone),
     ]
     return sorted(found, key=lambda p: (p.date, p.kind, p.person_id or 0, p.day_ids))
 
@@ -174,8 +175,9 @@ def short_turnarounds(
     calls: Sequence[CallFacts],
     min_rest: timedelta,
     names: dict[int, str],
+    zone: tzinfo | None = None,
 ) -> list[Problem]:
-    """Less than `min_rest` between a person's wrap and their next call."""
+    """Less than `min_rest` between a person's wrap and their next call (real hours)."""
     per_person: dict[int, list[CallFacts]] = defaultdict(list)
     for call in calls:
         per_person[call.person_id].append(call)
@@ -186,7 +188,7 @@ def short_turnarounds(
             if days[before.day_id].date == days[after.day_id].date:
                 continue  # a same-date clash is a double booking, reported as such
             wrap = before.wrap_at or days[before.day_id].wrap_at
-            rest = after.call_at - wrap
+            rest = elapsed(wrap, after.call_at, zone)
             if rest < min_rest:
                 found.append(_turnaround(person_id, before, after, rest, min_rest, days, names))
     return found
@@ -222,9 +224,17 @@ def format_duration(span: timedelta) -> str:
 # --- check-in -----------------------------------------------------------------------------------
 
 
-def late_minutes(call_at: datetime, arrived_at: datetime) -> int:
+def elapsed(start: datetime, end: datetime, zone: tzinfo | None = None) -> timedelta:
+    """Real time between two naive local wall-clock times in `zone`: across a DST change the
+    wall clock jumps, so the subtraction is done in UTC."""
+    if zone is None:
+        return end - start
+    return end.replace(tzinfo=zone).astimezone(UTC) - start.replace(tzinfo=zone).astimezone(UTC)
+
+
+def late_minutes(call_at: datetime, arrived_at: datetime, zone: tzinfo | None = None) -> int:
     """Whole minutes late (rounded up), 0 when on time or early. Both naive local times."""
-    late = (arrived_at - call_at).total_seconds()
+    late = elapsed(call_at, arrived_at, zone).total_seconds()
     return 0 if late <= 0 else math.ceil(late / 60)
 
 

@@ -178,6 +178,7 @@ class Checkin(msgspec.Struct, kw_only=True):
     nonce: str
     result: CheckinResult
     received_at: datetime
+    happened_at: datetime  # the phone's time if replayed from its outbox, else received_at
     client_at: datetime | None = None
     replayed: bool = False
     late_minutes: int = 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 import pytest
 import sqlite_utils
@@ -185,3 +185,66 @@ def test_board_shows_arrived_late_missing_and_unexpected(scene: dict) -> None:
     }
     before_call = {a.name: a.state(datetime(2026, 12, 1, 6, 0)) for a in mill.arrivals}
     assert before_call["Missing Mo"] == "expected"
+
+
+def test_online_checkin_ignores_the_phone_clock(scene: dict) -> None:
+    """Only an outbox replay may say when it happened: a phone cannot backdate a late arrival."""
+    answer = _check(
+        scene, at=AT_CALL + timedelta(minutes=30), client_at=AT_CALL - timedelta(minutes=5)
+    )
+    assert (answer.result, answer.late_minutes, answer.replayed) == (CheckinResult.LATE, 30, False)
+    stored = checkins.history(scene["db"])[0]
+    assert stored.client_at == AT_CALL - timedelta(minutes=5)  # kept for the audit
+    assert stored.happened_at == AT_CALL + timedelta(minutes=30)
+
+
+@pytest.mark.parametrize(
+    "client_at",
+    [
+        datetime(1, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=14))),
+        datetime(9999, 12, 31, 23, 0, tzinfo=timezone(timedelta(hours=-12))),
+    ],
+)
+def test_absurd_phone_time_is_ignored_not_fatal(scene: dict, client_at: datetime) -> None:
+    answer = _check(scene, at=AT_CALL, client_at=client_at, queued=True)
+    assert (answer.result, answer.at) == (CheckinResult.OK, AT_CALL)
+    assert checkins.history(scene["db"])[0].client_at is None
+
+
+def test_after_midnight_call_on_a_night_shoot(fresh_db: sqlite_utils.Database) -> None:
+    who = factories.person(fresh_db)
+    mill = factories.location(fresh_db)
+    night = factories.day(
+        fresh_db, date(2026, 12, 20), call=time(18, 0), wrap=time(4, 0), location_id=mill.id
+    )
+    schedule.call_person(fresh_db, night.id, who.id, call=time(1, 0), now=NOW)
+    arrive = datetime(2026, 12, 21, 0, 45, tzinfo=UTC)
+    answer = checkins.check_in(
+        fresh_db,
+        factories.session(fresh_db, who),
+        CheckinRequest(code=mill.code, nonce="night-0001"),
+        now=arrive,
+    )
+    assert (answer.result, answer.call_at) == (CheckinResult.OK, datetime(2026, 12, 21, 1, 0))
+    [board] = checkins.board(fresh_db, date(2026, 12, 20))
+    assert [a.state(datetime(2026, 12, 21, 2, 0)) for a in board.arrivals] == ["arrived"]
+
+
+def test_late_minutes_count_real_time_across_the_clock_change(
+    fresh_db: sqlite_utils.Database,
+) -> None:
+    """London's clocks go back at 02:00 on 25 October 2026: 01:30 happens twice."""
+    who = factories.person(fresh_db)
+    mill = factories.location(fresh_db)
+    shoot = factories.day(
+        fresh_db, date(2026, 10, 25), call=time(0, 45), wrap=time(12, 0), location_id=mill.id
+    )
+    schedule.call_person(fresh_db, shoot.id, who.id, now=NOW)
+    # 02:15 local (GMT, after the change) is 02:15Z; the 00:45 BST call was 23:45Z.
+    answer = checkins.check_in(
+        fresh_db,
+        factories.session(fresh_db, who),
+        CheckinRequest(code=mill.code, nonce="dst-00001"),
+        now=datetime(2026, 10, 25, 2, 15, tzinfo=UTC),
+    )
+    assert (answer.result, answer.late_minutes) == (CheckinResult.LATE, 150)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
@@ -242,3 +243,31 @@ def test_effective_time_trusts_plausible_client_times_only() -> None:
     assert rules.effective_time(received, earlier, skew) == earlier
     assert rules.effective_time(received, received + timedelta(hours=1), skew) == received
     assert rules.effective_time(received, received - timedelta(days=5), skew) == received
+
+
+def test_turnaround_counts_real_hours_across_the_spring_change() -> None:
+    """28 March 2027, London: 01:00 becomes 02:00, so 23:00 to 09:30 is only 9h30 of rest."""
+    london = ZoneInfo("Europe/London")
+    days = {
+        1: DayFacts(
+            id=1,
+            date=date(2027, 3, 27),
+            unit="Main",
+            location_id=None,
+            call_at=datetime(2027, 3, 27, 11),
+            wrap_at=datetime(2027, 3, 27, 23),
+        ),
+        2: DayFacts(
+            id=2,
+            date=date(2027, 3, 28),
+            unit="Main",
+            location_id=None,
+            call_at=datetime(2027, 3, 28, 9, 30),
+            wrap_at=datetime(2027, 3, 28, 20),
+        ),
+    }
+    calls = [CallFacts(day_id=d.id, person_id=1, call_at=d.call_at) for d in days.values()]
+    rest = timedelta(hours=10)
+    assert rules.short_turnarounds(days, calls, rest, {}) == []  # wall clock: 10h30
+    [problem] = rules.short_turnarounds(days, calls, rest, {}, london)
+    assert "9h30 rest" in problem.message

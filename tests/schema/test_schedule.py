@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import sqlite_utils
@@ -107,3 +107,42 @@ def test_unknown_location_is_a_field_error(fresh_db: sqlite_utils.Database) -> N
     with pytest.raises(InvalidInput) as error:
         factories.day(fresh_db, location_id=42)
     assert error.value.field == "location_id"
+
+
+def test_replayed_acknowledgement_keeps_its_time_but_not_before_the_notice(
+    fresh_db: sqlite_utils.Database, called_day: tuple
+) -> None:
+    shoot, people = called_day
+    schedule.move_day(fresh_db, shoot.id, shoot.version, call=time(8, 0), now=NOW)
+    [status] = notices.list_all(fresh_db)
+    later = NOW + timedelta(hours=3)
+    seen = notices.acknowledge(
+        fresh_db,
+        people[0],
+        status.notice.id,
+        nonce="ack-1",
+        client_at=NOW + timedelta(minutes=10),
+        replayed=True,
+        now=later,
+    )
+    assert seen == NOW + timedelta(minutes=10)
+    before_notice = notices.acknowledge(
+        fresh_db,
+        people[1],
+        status.notice.id,
+        nonce="ack-2",
+        client_at=NOW - timedelta(hours=1),
+        replayed=True,
+        now=later,
+    )
+    assert before_notice == status.notice.created_at
+    ancient = notices.acknowledge(
+        fresh_db,
+        people[2],
+        status.notice.id,
+        nonce="ack-3",
+        client_at=datetime(1970, 1, 1, tzinfo=UTC),
+        replayed=True,
+        now=later,
+    )
+    assert ancient == later
