@@ -16,12 +16,19 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import TooManyRequestsException
 from litestar.handlers.base import BaseRouteHandler
 
-from schema.tokens import hash_token
+from schema import links
+from schema.tokens import hash_token, looks_like_token
 from server import net
 from server.security import settings_of
 from server.settings import SESSION_COOKIE
+from server.store import ConnectionCache
 
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
+
+
+# Clients tracked at once. Past this (after forgetting idle ones) a new client waits a window:
+# memory stays bounded whatever arrives.
+MAX_CLIENTS = 50_000
 
 
 class RateLimiter:
@@ -29,14 +36,21 @@ class RateLimiter:
         self._clock = clock
         self._hits: dict[tuple[str, str], deque[float]] = {}
         self._lock = threading.Lock()
+        self._swept = 0.0
 
     def hit(self, group: str, client: str, limit: int, window_s: float) -> float:
         """Record a request; returns 0 if allowed, else seconds until the next one is."""
         now = self._clock()
         with self._lock:
-            if len(self._hits) > 50_000:
-                self._forget_idle(now, window_s)
-            hits = self._hits.setdefault((group, client), deque())
+            key = (group, client)
+            if key not in self._hits and len(self._hits) >= MAX_CLIENTS:
+                # Sweep at most once a window, so a flood cannot make every request a full scan.
+                if now - self._swept >= window_s:
+                    self._forget_idle(now, window_s)
+                    self._swept = now
+                if len(self._hits) >= MAX_CLIENTS:
+                    return window_s
+            hits = self._hits.setdefault(key, deque())
             while hits and hits[0] <= now - window_s:
                 hits.popleft()
             if len(hits) >= limit:
@@ -60,7 +74,7 @@ def rate_limited(group: str, *, per_session: bool = False) -> Guard:
     def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         settings = settings_of(connection.scope)
         limiter: RateLimiter = connection.app.state.limiter
-        session = connection.cookies.get(SESSION_COOKIE) if per_session else None
+        session = _real_session(connection) if per_session else None
         client = (
             f"session:{hash_token(session)}"
             if session
@@ -74,3 +88,14 @@ def rate_limited(group: str, *, per_session: bool = False) -> Guard:
             )
 
     return guard
+
+
+def _real_session(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+    """The session cookie, only if it is a live session: a made-up cookie must not buy a
+    fresh allowance (it counts against the client's IP instead)."""
+    token = connection.cookies.get(SESSION_COOKIE)
+    if not token or not looks_like_token(token):
+        return None
+    cache: ConnectionCache = connection.app.state.connections
+    person = links.session_person(cache.get(), token, touch=False)
+    return token if person is not None else None

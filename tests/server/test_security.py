@@ -254,6 +254,19 @@ def test_checkin_limit_counts_per_session_not_per_shared_ip(
         assert bob.post("/api/checkins", json=body).status_code == 200
 
 
+def test_made_up_session_cookies_share_the_ip_allowance(
+    world: World, static_dir: Path, clock: Clock
+) -> None:
+    """A fresh fake cookie per request must not buy a fresh allowance (nor grow the limiter)."""
+    with TestClient(limited_app(world, static_dir, clock)) as client:
+        body = {"code": world.codes["stage"], "nonce": "nonce-fake"}
+        statuses = []
+        for i in range(7):
+            client.cookies.set("callboard_session", f"made-up-session-cookie-{i:04d}")
+            statuses.append(client.post("/api/checkins", json=body).status_code)
+        assert statuses == [200] * 5 + [429, 429]
+
+
 def test_large_answers_are_compressed(client: TestClient[Litestar], world: World) -> None:
     response = client.get("/api/schema/openapi.json", headers={"Accept-Encoding": "gzip"})
     assert response.headers["content-encoding"] == "gzip"
@@ -317,3 +330,16 @@ def test_unexpected_errors_are_json_500(
         "message": "something went wrong on the server; try again",
         "field": None,
     }
+
+
+def test_limiter_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from server import ratelimit
+
+    monkeypatch.setattr(ratelimit, "MAX_CLIENTS", 3)
+    now = [0.0]
+    limiter = ratelimit.RateLimiter(clock=lambda: now[0])
+    assert [limiter.hit("checkin", f"ip{i}", 10, 60) for i in range(3)] == [0.0, 0.0, 0.0]
+    assert limiter.hit("checkin", "ip3", 10, 60) == 60  # full: a new client waits a window
+    assert limiter.hit("checkin", "ip0", 10, 60) == 0.0  # known clients carry on
+    now[0] = 61.0  # the others went idle: they are forgotten and room is made
+    assert limiter.hit("checkin", "ip3", 10, 60) == 0.0
