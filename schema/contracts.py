@@ -16,7 +16,7 @@ import sqlite_utils
 from schema import events, rules, validate
 from schema.clock import iso, utcnow
 from schema.db import write
-from schema.errors import Forbidden, InvalidInput, NotFound, RuleViolation
+from schema.errors import Forbidden, InvalidInput, NotFound, RuleViolation, StaleEdit
 from schema.production import COORDINATOR
 from schema.store import fetch_all, fetch_one, get, insert
 from schema.types import Contract, ContractStatus, Document, PersonKind
@@ -52,6 +52,7 @@ class ChecklistRow(msgspec.Struct, kw_only=True):
     status: ContractStatus | None
     updated_at: datetime | None
     next_call: date | None
+    contract_version: int | None = None  # what an action on this line expects to change
 
     @property
     def unpapered(self) -> bool:
@@ -119,6 +120,7 @@ def mark_sent(
     db: sqlite_utils.Database,
     contract_id: int,
     *,
+    version: int | None = None,
     actor: str = COORDINATOR,
     now: datetime | None = None,
 ) -> Contract:
@@ -129,7 +131,13 @@ def mark_sent(
                 "attach the contract's document before sending it", code="contract_no_document"
             )
         _transition(
-            db, contract_id, ContractStatus.SENT, {"sent_at": iso(moment)}, actor=actor, now=moment
+            db,
+            contract_id,
+            ContractStatus.SENT,
+            {"sent_at": iso(moment)},
+            actor=actor,
+            now=moment,
+            version=version,
         )
     return get_contract(db, contract_id)
 
@@ -200,6 +208,7 @@ def countersign(
     db: sqlite_utils.Database,
     contract_id: int,
     *,
+    version: int | None = None,
     actor: str = COORDINATOR,
     now: datetime | None = None,
 ) -> Contract:
@@ -212,6 +221,7 @@ def countersign(
             {"countersigned_at": iso(moment), "countersigned_by": actor},
             actor=actor,
             now=moment,
+            version=version,
         )
     return get_contract(db, contract_id)
 
@@ -221,9 +231,12 @@ def void(
     contract_id: int,
     *,
     reason: str = "",
+    version: int | None = None,
     actor: str = COORDINATOR,
     now: datetime | None = None,
 ) -> Contract:
+    """Void a contract; with `version`, only the contract as the coordinator last saw it (a
+    contract signed a second ago is not voided by a decision taken on the old status)."""
     moment = now or utcnow()
     with write(db):
         _transition(
@@ -233,6 +246,7 @@ def void(
             {"voided_at": iso(moment), "void_reason": validate.text(reason, "reason")},
             actor=actor,
             now=moment,
+            version=version,
         )
     return get_contract(db, contract_id)
 
@@ -245,18 +259,35 @@ def _transition(
     *,
     actor: str,
     now: datetime,
+    version: int | None = None,
 ) -> None:
+    """One conditional UPDATE: only from a status `target` may follow (and, when given, only
+    from the version the caller saw)."""
     sources = sorted(rules.sources_of(target))
     assignments = ", ".join(f"{column} = ?" for column in values)
     marks = ", ".join("?" for _ in sources)
+    same_version = "" if version is None else " AND version = ?"
     cursor = db.execute(
         f"UPDATE contracts SET status = ?, {assignments}, updated_at = ?, version = version + 1"
-        f" WHERE id = ? AND status IN ({marks})",
-        [str(target), *values.values(), iso(now), contract_id, *map(str, sources)],
+        f" WHERE id = ? AND status IN ({marks}){same_version}",
+        [
+            str(target),
+            *values.values(),
+            iso(now),
+            contract_id,
+            *map(str, sources),
+            *([] if version is None else [version]),
+        ],
     )
     if cursor.rowcount != 1:
-        rules.check_transition(get_contract(db, contract_id).status, target)
-        raise RuleViolation("the contract changed meanwhile; reload", code="stale_edit")
+        current = get_contract(db, contract_id)
+        if version is not None and current.version != version:
+            raise StaleEdit(
+                f"this contract changed since you looked (it is now {current.status}); "
+                "nothing was saved, check it and try again"
+            )
+        rules.check_transition(current.status, target)
+        raise StaleEdit("the contract changed meanwhile; reload")
     events.record(
         db,
         actor=actor,
@@ -310,10 +341,9 @@ def store_document(
     if content_type not in allowed:
         kinds = ", ".join(t.split("/")[1].upper() for t in allowed)
         raise InvalidInput(f"the file must be {kinds}", field="file")
-    safe_name = (
-        validate.text(filename.replace("/", "_").replace("\\", "_"), "filename", limit=120)
-        or "document"
-    )
+    # Phones invent long names: keep the end (with its extension) rather than refuse the file.
+    cleaned = "".join(c for c in filename if c.isprintable()).replace("/", "_").replace("\\", "_")
+    safe_name = cleaned.strip()[-120:] or "document"
     values = {
         "filename": safe_name,
         "content_type": content_type,
@@ -325,6 +355,17 @@ def store_document(
     }
     document_id = insert(db, "documents", values)
     return get_document(db, document_id)
+
+
+def _forget_document(db: sqlite_utils.Database, document_id: int | None) -> None:
+    """Delete a replaced file's bytes once no contract points at it (uploads cannot pile up)."""
+    if document_id is None:
+        return
+    db.execute(
+        "DELETE FROM documents WHERE id = :id AND NOT EXISTS (SELECT 1 FROM contracts"
+        " WHERE document_id = :id OR signed_copy_id = :id)",
+        {"id": document_id},
+    )
 
 
 def get_document(db: sqlite_utils.Database, document_id: int) -> Document:
@@ -356,17 +397,19 @@ def attach_document(
     actor: str = COORDINATOR,
     now: datetime | None = None,
 ) -> Contract:
-    """Attach the document to be signed; its SHA-256 is what the signer will confirm."""
+    """Attach the document to be signed; its SHA-256 is what the signer will confirm.
+
+    Only a draft's document can change: once sent, the party may have read it, so a new text
+    means voiding this contract and drawing up another.
+    """
     moment = now or utcnow()
     with write(db):
         contract = get_contract(db, contract_id)
-        if contract.status not in (
-            ContractStatus.DRAFT,
-            ContractStatus.SENT,
-            ContractStatus.VIEWED,
-        ):
+        if contract.status != ContractStatus.DRAFT:
             raise RuleViolation(
-                f"a {contract.status} contract's document cannot change", code="contract_locked"
+                f"a {contract.status} contract's document cannot change; void it and draw up a "
+                "new one",
+                code="contract_locked",
             )
         document = store_document(db, filename, data, actor=actor, now=moment)
         db.execute(
@@ -374,6 +417,7 @@ def attach_document(
             " version = version + 1 WHERE id = ?",
             [document.id, document.sha256, iso(moment), contract_id],
         )
+        _forget_document(db, contract.document_id)
         events.record(
             db,
             actor=actor,
@@ -403,7 +447,11 @@ def upload_signed_copy(
     actor = f"person:{person_id}"
     with write(db):
         contract = _own(db, contract_id, person_id)
-        if contract.status in (ContractStatus.DRAFT, ContractStatus.VOID):
+        if contract.status in (
+            ContractStatus.DRAFT,
+            ContractStatus.VOID,
+            ContractStatus.COUNTERSIGNED,
+        ):
             raise RuleViolation(
                 f"a {contract.status} contract takes no upload", code="contract_locked"
             )
@@ -415,6 +463,7 @@ def upload_signed_copy(
             " WHERE id = ?",
             [document.id, iso(moment), contract_id],
         )
+        _forget_document(db, contract.signed_copy_id)
         events.record(
             db,
             actor=actor,
@@ -461,6 +510,7 @@ def checklist(
     cursor = db.execute(
         "SELECT p.id AS person_id, p.name, p.kind, p.department, v.name AS vendor_name,"
         " k.id AS contract_id, k.kind AS contract_kind, k.title, k.status, k.updated_at,"
+        " k.version AS contract_version,"
         " (SELECT min(d.date) FROM calls c JOIN days d ON d.id = c.day_id"
         "   WHERE c.person_id = p.id AND d.date >= :today) AS next_call"
         " FROM people p LEFT JOIN vendors v ON v.id = p.vendor_id"

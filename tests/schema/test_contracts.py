@@ -9,7 +9,7 @@ import pytest
 import sqlite_utils
 
 from schema import contracts, events, schedule
-from schema.errors import InvalidInput, NotFound, RuleViolation
+from schema.errors import InvalidInput, NotFound, RuleViolation, StaleEdit
 from schema.types import ContractStatus
 from tests.conftest import NOW
 from tests.schema import factories
@@ -229,3 +229,72 @@ def test_checklist_filters(fresh_db: sqlite_utils.Database) -> None:
     assert names("all", "Camera") == ["Awaiting", "Papered"]
     with pytest.raises(InvalidInput):
         names("bogus")
+
+
+def test_document_is_fixed_once_sent(fresh_db: sqlite_utils.Database) -> None:
+    contract = factories.sent(fresh_db, factories.person(fresh_db))
+    with pytest.raises(RuleViolation, match="void it"):
+        contracts.attach_document(fresh_db, contract.id, "v2.pdf", b"%PDF-1.4 v2", now=NOW)
+    assert (
+        contracts.get_contract(fresh_db, contract.id).document_sha256
+        == hashlib.sha256(factories.PDF).hexdigest()
+    )
+
+
+def test_replaced_draft_document_is_not_kept(fresh_db: sqlite_utils.Database) -> None:
+    contract = contracts.add_contract(fresh_db, factories.person(fresh_db).id, kind="NDA")
+    first = contracts.attach_document(fresh_db, contract.id, "v1.pdf", b"%PDF-1.4 v1", now=NOW)
+    contracts.attach_document(fresh_db, contract.id, "v2.pdf", b"%PDF-1.4 v2", now=NOW)
+    with pytest.raises(NotFound):
+        contracts.get_document(fresh_db, first.document_id or 0)
+    assert fresh_db.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+
+
+def test_signed_copy_is_replaced_not_piled_up(fresh_db: sqlite_utils.Database) -> None:
+    who = factories.person(fresh_db)
+    contract = factories.sent(fresh_db, who)
+    for n in range(3):
+        contracts.upload_signed_copy(
+            fresh_db, contract.id, who.id, f"scan{n}.pdf", b"%PDF-1.4 scan " + bytes([48 + n]), now=NOW
+        )
+    assert fresh_db.execute("SELECT count(*) FROM documents").fetchone()[0] == 2  # doc + copy
+
+
+def test_no_upload_after_countersigning(fresh_db: sqlite_utils.Database) -> None:
+    who = factories.person(fresh_db)
+    contract = factories.countersigned(fresh_db, who)
+    with pytest.raises(RuleViolation):
+        contracts.upload_signed_copy(
+            fresh_db, contract.id, who.id, "late.pdf", b"%PDF-1.4 x", now=NOW
+        )
+
+
+def test_void_on_a_stale_view_is_refused(fresh_db: sqlite_utils.Database) -> None:
+    """The coordinator saw 'viewed'; the party signed a second later: no silent void."""
+    who = factories.person(fresh_db)
+    seen = contracts.mark_viewed(fresh_db, factories.sent(fresh_db, who).id, who.id, now=NOW)
+    contracts.sign(
+        fresh_db,
+        seen.id,
+        who.id,
+        full_name="Ana",
+        agreed=True,
+        ip="",
+        user_agent="",
+        shown_sha256=seen.document_sha256 or "",
+        now=NOW,
+    )
+    with pytest.raises(StaleEdit, match="it is now signed"):
+        contracts.void(fresh_db, seen.id, reason="no reply", version=seen.version, now=NOW)
+    assert contracts.get_contract(fresh_db, seen.id).status == ContractStatus.SIGNED
+
+
+def test_long_phone_filenames_are_shortened(fresh_db: sqlite_utils.Database) -> None:
+    who = factories.person(fresh_db)
+    contract = factories.sent(fresh_db, who)
+    name = "IMG_" + "x" * 300 + ".pdf"
+    updated = contracts.upload_signed_copy(
+        fresh_db, contract.id, who.id, name, b"%PDF-1.4 s", now=NOW
+    )
+    stored = contracts.get_document(fresh_db, updated.signed_copy_id or 0)
+    assert len(stored.filename) == 120 and stored.filename.endswith(".pdf")

@@ -169,19 +169,29 @@ class ContractsScreen(DeskScreen):
             return None
         return row.contract_id
 
+    @property
+    def seen_version(self) -> int | None:
+        """The version on screen: an action refuses if the contract has moved on since."""
+        row = self.selected
+        return row.contract_version if row is not None else None
+
     def action_mark_sent(self) -> None:
         if (cid := self.contract_id()) is not None:
-            now = self.desk.now()
-            self.change(lambda db: contracts.mark_sent(db, cid, now=now), "Marked as sent")
+            now, seen = self.desk.now(), self.seen_version
+            self.change(
+                lambda db: contracts.mark_sent(db, cid, version=seen, now=now), "Marked as sent"
+            )
 
     def action_countersign(self) -> None:
         if (cid := self.contract_id()) is not None:
-            now = self.desk.now()
-            self.change(lambda db: contracts.countersign(db, cid, now=now), "Countersigned")
+            now, seen = self.desk.now(), self.seen_version
+            self.change(
+                lambda db: contracts.countersign(db, cid, version=seen, now=now), "Countersigned"
+            )
 
     def action_void(self) -> None:
         if (cid := self.contract_id()) is not None:
-            self.app.push_screen(void_form(self.desk, cid))
+            self.app.push_screen(void_form(self.desk, cid, self.seen_version))
 
     def action_attach(self) -> None:
         if (cid := self.contract_id()) is not None:
@@ -200,9 +210,11 @@ def row_key(row: ChecklistRow) -> str:
     return f"{row.person_id}:{row.contract_id or 0}"
 
 
-def void_form(desk: Desk, contract_id: int) -> FormDialog:
+def void_form(desk: Desk, contract_id: int, seen: int | None) -> FormDialog:
     def save(db: sqlite_utils.Database, values: Values) -> Contract:
-        return contracts.void(db, contract_id, reason=values["reason"], now=desk.now())
+        return contracts.void(
+            db, contract_id, reason=values["reason"], version=seen, now=desk.now()
+        )
 
     fields = [Field("reason", "Why is it void?", placeholder="e.g. replaced by a new deal memo")]
     return FormDialog(desk, "Void this contract", fields, save)
