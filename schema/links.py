@@ -6,7 +6,9 @@ link kills the old one; a session can be listed and revoked per person from the 
 
 from __future__ import annotations
 
+import contextlib
 import secrets
+import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -15,13 +17,16 @@ import sqlite_utils
 
 from schema import events
 from schema.clock import iso, utcnow
-from schema.db import write
+from schema.db import BUSY_TIMEOUT_MS, write
 from schema.errors import CallboardError, NotFound
 from schema.production import COORDINATOR
 from schema.production import get as get_production
 from schema.store import fetch_all, fetch_one
 from schema.tokens import RandomBytes, hash_token, looks_like_token, new_token
 from schema.types import DeviceSession, Issued, Person
+
+# How long a read waits to note "last seen" before giving up on it.
+TOUCH_WAIT_MS = 50
 
 
 class LinkRefused(CallboardError):
@@ -152,10 +157,24 @@ def session_person(
     moment = now or utcnow()
     # Refresh last-seen at most every 5 minutes: a read should not write every time.
     if touch and (moment - datetime.fromisoformat(row[2])).total_seconds() > 300:
-        db.execute(
-            "UPDATE device_sessions SET last_seen_at = ? WHERE id = ?", [iso(moment), row[0]]
-        )
+        _touch(db, row[0], moment)
     return fetch_one(db, Person, "SELECT * FROM people WHERE id = ?", [row[1]])
+
+
+def _touch(db: sqlite_utils.Database, session_id: int, moment: datetime) -> None:
+    """Best effort: last-seen is a hint for the device list, never worth failing or stalling a
+    read for. If the file is busy with a real write, skip it; a later request will try again."""
+    if db.conn.in_transaction:
+        return
+    db.execute(f"PRAGMA busy_timeout = {TOUCH_WAIT_MS}")
+    try:
+        with contextlib.suppress(sqlite3.OperationalError):
+            db.execute(
+                "UPDATE device_sessions SET last_seen_at = ? WHERE id = ?",
+                [iso(moment), session_id],
+            )
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 def session_revoked(db: sqlite_utils.Database, session_token: str) -> bool:

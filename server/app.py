@@ -27,6 +27,7 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
 
 from schema.clock import utcnow
+from server import logs
 from server.api.checkins import CheckinController
 from server.api.contracts import ContractController
 from server.api.crew import CrewController
@@ -66,6 +67,7 @@ def create_app(
     )
     connections = ConnectionCache(db_path)
     connections.migrate()
+    logs.install()
     return Litestar(
         route_handlers=[
             SessionController,

@@ -64,7 +64,8 @@ def is_https(scope: Scope, trusted: tuple[Network, ...]) -> bool:
         return True
     if from_trusted_proxy(scope, trusted):
         proto = _header(scope, b"x-forwarded-proto") or ""
-        return proto.split(",")[0].strip().lower() == "https"
+        # The right-most value is the one our own proxy wrote; earlier ones the client may forge.
+        return proto.split(",")[-1].strip().lower() == "https"
     return False
 
 
@@ -72,7 +73,7 @@ def host(scope: Scope, trusted: tuple[Network, ...]) -> str:
     if from_trusted_proxy(scope, trusted):
         forwarded = _header(scope, b"x-forwarded-host")
         if forwarded:
-            return forwarded.split(",")[0].strip().lower()
+            return forwarded.split(",")[-1].strip().lower()
     return (_header(scope, b"host") or "").lower()
 
 

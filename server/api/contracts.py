@@ -13,6 +13,7 @@ from litestar.exceptions import HTTPException
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 
 from schema import contracts, crew
+from server.api.fields import Id
 from server.deps import PERSON, CurrentPerson, Db, Now, client_ip, user_agent
 from server.ratelimit import rate_limited
 
@@ -48,7 +49,7 @@ class ContractController(Controller):
         "/{contract_id:int}", sync_to_thread=False, summary="One of my contracts (marks it viewed)"
     )
     def one(
-        self, db: Db, person: CurrentPerson, now: Now, contract_id: FromPath[int]
+        self, db: Db, person: CurrentPerson, now: Now, contract_id: FromPath[Id]
     ) -> crew.ContractView:
         return crew.open_contract(db, contract_id, person.id, now=now)
 
@@ -61,7 +62,7 @@ class ContractController(Controller):
         self,
         db: Db,
         person: CurrentPerson,
-        contract_id: FromPath[int],
+        contract_id: FromPath[Id],
         download: FromQuery[bool] = False,
     ) -> Response[bytes]:
         crew.party_contract(db, contract_id, person.id)
@@ -90,7 +91,7 @@ class ContractController(Controller):
         db: Db,
         person: CurrentPerson,
         now: Now,
-        contract_id: FromPath[int],
+        contract_id: FromPath[Id],
         data: JSONBody[SignIn],
     ) -> crew.ContractView:
         crew.party_contract(db, contract_id, person.id)
@@ -121,7 +122,7 @@ class ContractController(Controller):
         db: Db,
         person: CurrentPerson,
         now: Now,
-        contract_id: FromPath[int],
+        contract_id: FromPath[Id],
         data: MultipartBody[SignedCopyForm],
     ) -> crew.ContractView:
         crew.party_contract(db, contract_id, person.id)
@@ -136,7 +137,7 @@ class ContractController(Controller):
         return crew.contract_view(db, updated)
 
 
-def _disposition(kind: str, filename: FromPath[str]) -> str:
+def _disposition(kind: str, filename: str) -> str:
     """Both the plain and the RFC 5987 form, with nothing that could break out of the quotes."""
     plain = "".join(
         c if c.isascii() and c.isprintable() and c not in '"\\;' else "_" for c in filename

@@ -10,7 +10,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import FromPath, JSONBody
 
 from schema import crew, links, notices
-from server.api.fields import Moment, Nonce
+from server.api.fields import Id, Moment, Nonce
 from server.deps import PERSON, CurrentPerson, Db, Now
 from server.security import settings_of
 
@@ -27,7 +27,7 @@ class AckIn(msgspec.Struct, kw_only=True):
 
 
 class AckOut(msgspec.Struct):
-    notice_id: FromPath[int]
+    notice_id: int
     acknowledged_at: datetime
 
 
@@ -59,7 +59,7 @@ class CrewController(Controller):
         db: Db,
         person: CurrentPerson,
         now: Now,
-        notice_id: FromPath[int],
+        notice_id: FromPath[Id],
         data: JSONBody[AckIn],
     ) -> AckOut:
         at = notices.acknowledge(

@@ -37,11 +37,16 @@ class SessionController(Controller):
         request: Request[Any, Any, Any],
         db: Db,
         now: Now,
+        session_token: SessionToken,
         data: JSONBody[SessionIn],
     ) -> Response[SessionOut]:
         person, token = links.exchange_link(
             db, data.token, user_agent=user_agent(request), ip=client_ip(request), now=now
         )
+        if session_token:
+            # This phone had someone's session (perhaps another person's): it ends here, so a
+            # handed-on phone does not keep a second live session in the device list.
+            links.end_session(db, session_token, now=now)
         return Response(
             SessionOut(person=crew.me(db, person)), cookies=[session_cookie(request, token)]
         )

@@ -254,9 +254,8 @@ def test_signed_copy_is_replaced_not_piled_up(fresh_db: sqlite_utils.Database) -
     who = factories.person(fresh_db)
     contract = factories.sent(fresh_db, who)
     for n in range(3):
-        contracts.upload_signed_copy(
-            fresh_db, contract.id, who.id, f"scan{n}.pdf", b"%PDF-1.4 scan " + bytes([48 + n]), now=NOW
-        )
+        scan = b"%PDF-1.4 scan " + bytes([48 + n])
+        contracts.upload_signed_copy(fresh_db, contract.id, who.id, f"scan{n}.pdf", scan, now=NOW)
     assert fresh_db.execute("SELECT count(*) FROM documents").fetchone()[0] == 2  # doc + copy
 
 

@@ -343,3 +343,59 @@ def test_limiter_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert limiter.hit("checkin", "ip0", 10, 60) == 0.0  # known clients carry on
     now[0] = 61.0  # the others went idle: they are forgotten and room is made
     assert limiter.hit("checkin", "ip3", 10, 60) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/api/contracts/9223372036854775808"),
+        ("GET", "/api/contracts/99999999999999999999/document"),
+        ("POST", "/api/contracts/9223372036854775808/sign"),
+        ("POST", "/api/notices/9223372036854775808/ack"),
+        ("GET", "/api/contracts/0"),
+    ],
+)
+def test_out_of_range_ids_are_4xx(phones: dict[str, Phone], method: str, path: str) -> None:
+    body = {"full_name": "A", "agree": True, "sha256": "0" * 64, "nonce": "nonce-range"}
+    response = phones["alice"].request(method, path, json=body if method == "POST" else None)
+    assert 400 <= response.status_code < 500
+    assert response.json()["error"]
+
+
+def test_absurd_phone_time_is_not_a_500(phones: dict[str, Phone], world: World) -> None:
+    body = {
+        "code": world.codes["stage"],
+        "nonce": "nonce-absurd-time",
+        "client_at": "0001-01-01T00:30:00+14:00",
+        "queued": True,
+    }
+    response = phones["alice"].post("/api/checkins", json=body)
+    assert response.status_code == 200
+    assert response.json()["result"] in ("ok", "late")
+
+
+def test_tokens_never_reach_the_logs(app: Litestar, caplog: pytest.LogCaptureFixture) -> None:
+    """uvicorn's access line carries the path: a personal link or calendar token is redacted."""
+    import logging
+
+    access = logging.getLogger("uvicorn.access")
+    with caplog.at_level(logging.INFO, logger="uvicorn.access"):
+        access.info(
+            '%s - "%s %s HTTP/%s" %d',
+            "127.0.0.1:5",
+            "GET",
+            "/p/SECRETsecretSECRETsecret12",
+            "1.1",
+            200,
+        )
+        access.info(
+            '%s - "%s %s HTTP/%s" %d',
+            "127.0.0.1:5",
+            "GET",
+            "/ics/CALENDARtokenCALENDAR1234.ics",
+            "1.1",
+            200,
+        )
+    text = caplog.text
+    assert "SECRETsecret" not in text and "CALENDARtoken" not in text
+    assert "/p/[redacted]" in text and "/ics/[redacted]" in text
