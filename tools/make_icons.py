@@ -1,6 +1,6 @@
 """Draw Callboard's app icons with Pillow: a clapperboard with a check mark.
 
-Run `uv run python static/icons/make_icons.py` after changing the drawing; the PNGs are
+Run `uv run python tools/make_icons.py` after changing the drawing; the PNGs are
 committed so the server needs nothing at run time.
 """
 
@@ -10,7 +10,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-HERE = Path(__file__).resolve().parent
+# Not in static/: everything there is served to the public.
+HERE = Path(__file__).resolve().parent.parent / "static" / "icons"
 BLUE = (27, 94, 214, 255)
 INK = (16, 36, 84, 255)
 WHITE = (255, 255, 255, 255)
