@@ -243,7 +243,10 @@ def void(
             db,
             contract_id,
             ContractStatus.VOID,
-            {"voided_at": iso(moment), "void_reason": validate.text(reason, "reason")},
+            {
+                "voided_at": iso(moment),
+                "void_reason": validate.text(reason, "reason", required=True),
+            },
             actor=actor,
             now=moment,
             version=version,

@@ -105,8 +105,8 @@ def person_double_bookings(
             date=on,
             person_id=person_id,
             day_ids=tuple(sorted(day_ids)),
-            message=f"{names.get(person_id, f'person {person_id}')} is called on "
-            f"{len(day_ids)} days on {on.isoformat()}",
+            message=f"{names.get(person_id, f'person {person_id}')} is double-booked on "
+            f"{on.isoformat()} ({len(day_ids)} units)",
         )
         for (person_id, on), day_ids in booked.items()
         if len(day_ids) > 1
@@ -212,6 +212,11 @@ def _turnaround(
         f"rest before {days[after.day_id].date.isoformat()} "
         f"(minimum {format_duration(min_rest)})",
     )
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """'1 person', '3 people': messages a coordinator reads should not say '1 people'."""
+    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
 
 
 def format_duration(span: timedelta) -> str:

@@ -63,16 +63,25 @@ def day_span(on: date, call: time, wrap: time) -> tuple[datetime, datetime]:
     return call_at, wrap_at
 
 
-def clean_day(db: sqlite_utils.Database, new: DayIn) -> dict[str, Any]:
+def clean_day(db: sqlite_utils.Database, new: DayIn, day_id: int | None = None) -> dict[str, Any]:
     call_at, wrap_at = day_span(new.date, new.call, new.wrap)
     if (
         new.location_id is not None
         and not db.execute("SELECT 1 FROM locations WHERE id = ?", [new.location_id]).fetchone()
     ):
         raise InvalidInput(f"no location with id {new.location_id}", field="location_id")
+    unit = validate.text(new.unit, "unit", required=True, limit=40)
+    if db.execute(
+        "SELECT 1 FROM days WHERE date = ? AND unit = ? AND id IS NOT ?",
+        [new.date.isoformat(), unit, day_id],
+    ).fetchone():
+        # One unit shoots one day at a time: a second one would double-book its whole crew.
+        raise InvalidInput(
+            f"the {unit} unit already has a day on {new.date.isoformat()}", field="date"
+        )
     return {
         "date": new.date.isoformat(),
-        "unit": validate.text(new.unit, "unit", required=True, limit=40),
+        "unit": unit,
         "location_id": new.location_id,
         "call_at": local_iso(call_at),
         "wrap_at": local_iso(wrap_at),
@@ -115,7 +124,7 @@ def update_day(
     moment = now or utcnow()
     with write(db):
         old = get_day(db, day_id)
-        values = clean_day(db, new)
+        values = clean_day(db, new, day_id)
         update_versioned(db, "days", day_id, version, values)
         updated = get_day(db, day_id)
         shift = updated.call_at - old.call_at
@@ -283,6 +292,8 @@ def update_call(
     actor: str = COORDINATOR,
     now: datetime | None = None,
 ) -> Call:
+    """Change one person's call; if the time moved, they get a notice of their own."""
+    moment = now or utcnow()
     with write(db):
         existing = get(db, "calls", Call, call_id)
         day = get_day(db, existing.day_id)
@@ -293,10 +304,22 @@ def update_call(
             actor=actor,
             kind="call.updated",
             subject=f"day:{day.id}",
-            now=now or utcnow(),
+            now=moment,
             data={"call_id": call_id, "person_id": existing.person_id, **values},
         )
-    return get(db, "calls", Call, call_id)
+        updated = get(db, "calls", Call, call_id)
+        if updated.call_at != existing.call_at:
+            notices.create(
+                db,
+                day_id=day.id,
+                kind=NoticeKind.CALL_CHANGED,
+                summary=f"{day.unit} unit, {day.date:%a %d %b}: your call moved from "
+                f"{existing.call_at:%H:%M} to {updated.call_at:%H:%M}",
+                person_ids=[existing.person_id],
+                actor=actor,
+                now=moment,
+            )
+    return updated
 
 
 def release_person(
@@ -307,15 +330,27 @@ def release_person(
     actor: str = COORDINATOR,
     now: datetime | None = None,
 ) -> None:
+    """Release a person from a day; they are told, so nobody turns up uncalled."""
+    moment = now or utcnow()
     with write(db):
         existing = get(db, "calls", Call, call_id)
+        day = get_day(db, existing.day_id)
         delete_versioned(db, "calls", call_id, version)
+        notices.create(
+            db,
+            day_id=day.id,
+            kind=NoticeKind.RELEASED,
+            summary=f"{day.unit} unit, {day.date:%a %d %b}: you are no longer called",
+            person_ids=[existing.person_id],
+            actor=actor,
+            now=moment,
+        )
         events.record(
             db,
             actor=actor,
             kind="call.released",
             subject=f"day:{existing.day_id}",
-            now=now or utcnow(),
+            now=moment,
             data={"call_id": call_id, "person_id": existing.person_id},
         )
 

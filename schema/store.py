@@ -81,8 +81,7 @@ def update_versioned(
     if db.execute(f"SELECT 1 FROM {table} WHERE id = ?", [row_id]).fetchone() is None:
         raise NotFound(f"no {noun} with id {row_id} (it may have been deleted)")
     raise StaleEdit(
-        f"this {noun} was changed by someone else since you opened it; "
-        "nothing was saved, reload and try again"
+        f"this {noun} was changed by someone else since you opened it; nothing was saved"
     )
 
 
@@ -97,4 +96,4 @@ def delete_versioned(
     noun = NOUNS.get(table, table)
     if db.execute(f"SELECT 1 FROM {table} WHERE id = ?", [row_id]).fetchone() is None:
         raise NotFound(f"no {noun} with id {row_id}")
-    raise StaleEdit(f"this {noun} was changed by someone else; nothing was deleted, reload first")
+    raise StaleEdit(f"this {noun} was changed by someone else; nothing was deleted")

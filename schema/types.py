@@ -56,6 +56,7 @@ class NoticeKind(StrEnum):
     CALL_CHANGED = "call_changed"
     DATE_CHANGED = "date_changed"
     DAY_CANCELLED = "day_cancelled"
+    RELEASED = "released"  # one person is no longer called on a day
 
 
 class ProblemKind(StrEnum):

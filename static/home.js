@@ -146,6 +146,7 @@ function kindLabel(kind) {
       call_changed: "Call time changed",
       date_changed: "Date changed",
       day_cancelled: "Day cancelled",
+      released: "No longer called",
     }[kind] || "Change"
   );
 }

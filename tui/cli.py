@@ -24,6 +24,7 @@ import sqlite_utils
 from schema import directory, links, locations, problems, production, schedule, validate
 from schema.db import connect
 from schema.errors import CallboardError, InvalidInput, NotFound
+from schema.rules import plural
 from schema.types import ContractStatus, Location, Person, PersonKind, Problem
 
 PROG = "callboard"
@@ -419,7 +420,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
     for item in issued:
         contact = f" <{item.email}>" if item.email else ""
         print(f"{item.person_id:>5}  {item.name}{contact}\n       {item.url}")
-    print(f"{len(issued)} new link(s); each person's previous unused link no longer works.")
+    print(f"{plural(len(issued), 'new link')}; each person's previous unused link no longer works.")
     return 0
 
 
@@ -492,7 +493,7 @@ def print_problems(found: list[Problem], on: date | None) -> None:
             current = problem.date
             print(f"{current:%a %d %b %Y}")
         print(f"  {problem.kind.replace('_', ' '):<24} {problem.message}")
-    print(f"{len(found)} problem(s).")
+    print(f"{plural(len(found), 'problem')}.")
 
 
 def cmd_backup(args: argparse.Namespace) -> int:

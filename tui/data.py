@@ -37,6 +37,9 @@ def opened(path: str) -> Iterator[sqlite_utils.Database]:
 def as_domain_error(error: Exception) -> CallboardError:
     if isinstance(error, CallboardError):
         return error
+    if isinstance(error, OSError):  # a file the coordinator named: unreadable, no such folder
+        where = f"{error.filename}: " if error.filename else ""
+        return CallboardError(f"{where}{error.strerror or error}", code="file")
     return CallboardError(f"the database said: {error}", code="database")
 
 
@@ -86,7 +89,7 @@ class DbWork:
         try:
             with opened(self.desk.db_path) as db:
                 payload = query(db)
-        except (CallboardError, sqlite3.Error) as error:
+        except (CallboardError, sqlite3.Error, OSError) as error:
             self.post_message(Refused(as_domain_error(error)))
             return
         self.post_message(Loaded(slot, ticket, payload, apply))
@@ -96,7 +99,7 @@ class DbWork:
         try:
             with opened(self.desk.db_path) as db:
                 result = action(db)
-        except (CallboardError, sqlite3.Error) as error:
+        except (CallboardError, sqlite3.Error, OSError) as error:
             self.post_message(Refused(as_domain_error(error)))
             return
         self.post_message(Changed(result, done, after))

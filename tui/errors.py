@@ -7,7 +7,7 @@ from textual.app import App
 from schema.errors import CallboardError, InvalidInput, NotFound, RuleViolation, StaleEdit
 
 TITLES: dict[type[CallboardError], str] = {
-    StaleEdit: "Changed by someone else: reloaded",
+    StaleEdit: "Changed by someone else: now showing their version, try again",
     NotFound: "Not found",
     RuleViolation: "Not allowed",
     InvalidInput: "Check the input",

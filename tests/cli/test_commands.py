@@ -279,7 +279,7 @@ def test_problems_json_and_text(run: Run, prod: Prod) -> None:
     assert set(problem) >= {"kind", "date", "message", "person_id", "location_id", "day_ids"}
     assert problem["day_ids"] == [prod.day]
     text = run("--db", prod.path, "problems")
-    assert "Ben Boom" in text.out and "1 problem(s)." in text.out
+    assert "Ben Boom" in text.out and "1 problem." in text.out
 
 
 def test_problems_on_a_date(run: Run, prod: Prod) -> None:

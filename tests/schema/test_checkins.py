@@ -248,3 +248,18 @@ def test_late_minutes_count_real_time_across_the_clock_change(
         now=datetime(2026, 10, 25, 2, 15, tzinfo=UTC),
     )
     assert (answer.result, answer.late_minutes) == (CheckinResult.LATE, 150)
+
+
+def test_board_after_the_day_moved_location(scene: dict) -> None:
+    """Checked in at the Mill, then the day moved to the Quay: one line, arrived, and where."""
+    db = scene["db"]
+    _check(scene, at=AT_CALL - timedelta(minutes=5))
+    shoot = schedule.get_day(db, scene["day"].id)
+    schedule.move_day(db, shoot.id, shoot.version, location_id=scene["quay"].id, now=NOW)
+    board = checkins.board(db, date(2026, 12, 1))
+    assert [(b.name, len(b.arrivals)) for b in board] == [("Blackwall Quay", 1)]
+    [arrival] = board[0].arrivals
+    assert arrival.state(datetime(2026, 12, 1, 8, 0)) == "arrived"
+    assert arrival.checked_in_at == "Harbour Mill"
+    again = _check(scene, code=scene["quay"].code, nonce="second-001", at=AT_CALL)
+    assert again.result == CheckinResult.ALREADY

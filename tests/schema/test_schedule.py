@@ -146,3 +146,50 @@ def test_replayed_acknowledgement_keeps_its_time_but_not_before_the_notice(
         now=later,
     )
     assert ancient == later
+
+
+def test_one_persons_call_change_and_release_are_notified(
+    fresh_db: sqlite_utils.Database, called_day: tuple
+) -> None:
+    shoot, _ = called_day
+    first, second = schedule.calls_for_day(fresh_db, shoot.id)[:2]
+    schedule.update_call(fresh_db, first.call.id, first.call.version, call=time(5, 0), now=NOW)
+    schedule.release_person(fresh_db, second.call.id, second.call.version, now=NOW)
+    found = {s.notice.kind: s for s in notices.list_all(fresh_db)}
+    assert set(found) == {NoticeKind.CALL_CHANGED, NoticeKind.RELEASED}
+    assert "your call moved from 06:30 to 05:00" in found[NoticeKind.CALL_CHANGED].notice.summary
+    assert [
+        r.person_id for r in notices.recipients(fresh_db, found[NoticeKind.RELEASED].notice.id)
+    ] == [second.call.person_id]
+    untouched = next(
+        line for line in schedule.calls_for_day(fresh_db, shoot.id) if line.call.id != first.call.id
+    )
+    schedule.update_call(
+        fresh_db,
+        untouched.call.id,
+        untouched.call.version,
+        call=time(6, 30),
+        notes="bring waders",
+        now=NOW,
+    )
+    assert len(notices.list_all(fresh_db)) == 2  # a note alone is not a change of call
+
+
+def test_a_unit_shoots_one_day_per_date(fresh_db: sqlite_utils.Database, called_day: tuple) -> None:
+    shoot, _ = called_day
+    other = factories.day(fresh_db, date(2026, 12, 2))
+    with pytest.raises(InvalidInput, match="Main unit already has a day on 2026-12-01") as error:
+        schedule.move_day(fresh_db, other.id, other.version, to_date=date(2026, 12, 1), now=NOW)
+    assert error.value.field == "date"
+    assert factories.day(fresh_db, date(2026, 12, 1), unit="Second").unit == "Second"
+    edited = schedule.move_day(fresh_db, shoot.id, shoot.version, call=time(8, 0), now=NOW)
+    assert edited.call_at.hour == 8  # editing a day does not clash with itself
+
+
+def test_void_needs_a_reason(fresh_db: sqlite_utils.Database) -> None:
+    from schema import contracts
+
+    contract = factories.sent(fresh_db, factories.person(fresh_db))
+    with pytest.raises(InvalidInput) as error:
+        contracts.void(fresh_db, contract.id, reason="  ", now=NOW)
+    assert error.value.field == "reason"

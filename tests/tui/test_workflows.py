@@ -228,6 +228,6 @@ async def test_stale_edit_is_refused_with_a_notification(
         await settle(pilot)
         assert isinstance(app.screen, ScheduleScreen)
         titles = [n.title for n in app._notifications]
-        assert "Changed by someone else: reloaded" in titles
+        assert "Changed by someone else: now showing their version, try again" in titles
     assert schedule.get_day(db, day.id).scenes == day.scenes
     assert schedule.get_day(db, day.id).notes == "changed by the other coordinator"

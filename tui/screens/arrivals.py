@@ -99,17 +99,25 @@ def arrival_row(board: LocationBoard, arrival: Arrival, local_now: datetime) -> 
     )
 
 
+def minutes(count: int) -> str:
+    """'7 min', or '7h12' once it is past the hour: easier to read on a busy board."""
+    hours, mins = divmod(count, 60)
+    return f"{count} min" if not hours else f"{hours}h{mins:02d}"
+
+
 def status(arrival: Arrival, local_now: datetime) -> Text:
     state = arrival.state(local_now)
     style = STATE_STYLES[state]
     at = f"{arrival.arrived_at:%H:%M}" if arrival.arrived_at else ""
+    if arrival.checked_in_at:  # the day moved after they checked in
+        at += f" at {arrival.checked_in_at}"
     if state == "arrived":
         return Text(f"✓ here {at}", style=style)
     if state == "late":
-        return Text(f"✓ {at}, {arrival.late_minutes} min late", style=style)
+        return Text(f"✓ {at}, {minutes(arrival.late_minutes)} late", style=style)
     if state == "missing":
         late = int((local_now - arrival.call_at).total_seconds() // 60) if arrival.call_at else 0
-        return Text(f"✗ not here ({late} min past call)", style=style)
+        return Text(f"✗ not here ({minutes(late)} past call)", style=style)
     if state == "unexpected":
         return Text(f"? here {at}, not called here", style=style)
     return Text("expected", style="dim")

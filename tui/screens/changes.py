@@ -20,6 +20,7 @@ KIND_LABELS = {
     "call_changed": "call time",
     "date_changed": "date",
     "day_cancelled": "cancelled",
+    "released": "released",
 }
 
 

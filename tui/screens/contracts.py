@@ -191,7 +191,9 @@ class ContractsScreen(DeskScreen):
 
     def action_void(self) -> None:
         if (cid := self.contract_id()) is not None:
-            self.app.push_screen(void_form(self.desk, cid, self.seen_version))
+            row = self.selected
+            title = row.title if row is not None and row.title else f"contract {cid}"
+            self.app.push_screen(void_form(self.desk, cid, self.seen_version, title))
 
     def action_attach(self) -> None:
         if (cid := self.contract_id()) is not None:
@@ -210,14 +212,14 @@ def row_key(row: ChecklistRow) -> str:
     return f"{row.person_id}:{row.contract_id or 0}"
 
 
-def void_form(desk: Desk, contract_id: int, seen: int | None) -> FormDialog:
+def void_form(desk: Desk, contract_id: int, seen: int | None, title: str) -> FormDialog:
     def save(db: sqlite_utils.Database, values: Values) -> Contract:
         return contracts.void(
             db, contract_id, reason=values["reason"], version=seen, now=desk.now()
         )
 
     fields = [Field("reason", "Why is it void?", placeholder="e.g. replaced by a new deal memo")]
-    return FormDialog(desk, "Void this contract", fields, save)
+    return FormDialog(desk, f"Void {title}? It cannot be undone", fields, save)
 
 
 def attach_form(desk: Desk, contract_id: int) -> FormDialog:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -16,7 +15,9 @@ from textual.widgets import DataTable, Static
 
 from schema import locations
 from schema import production as productions
+from schema.errors import InvalidInput
 from schema.locations import LocationIn
+from schema.posters import write_poster
 from schema.types import Location
 from tui.context import Desk
 from tui.dialogs.confirm import ConfirmDialog
@@ -132,9 +133,6 @@ class LocationsScreen(DeskScreen):
     def action_poster(self) -> None:
         if (place := self.place) is None:
             return
-        if poster_writer() is None:
-            self.notify("Poster files are not available in this build", severity="warning")
-            return
         self.app.push_screen(poster_form(self.desk, place), self.poster_written)
 
     def poster_written(self, written: Any) -> None:
@@ -188,19 +186,13 @@ def location_form(desk: Desk, place: Location | None) -> FormDialog:
     return FormDialog(desk, title, location_fields(place), save)
 
 
-def poster_writer() -> Any:
-    """schema.posters.write_poster, or None when this build lacks it."""
-    try:
-        module = importlib.import_module("schema.posters")
-    except ImportError:
-        return None
-    return getattr(module, "write_poster", None)
-
-
 def poster_form(desk: Desk, place: Location) -> FormDialog:
     def save(db: sqlite_utils.Database, values: Values) -> Any:
-        return poster_writer()(db, place.id, Path(values["out"]).expanduser())
+        out = Path(values["out"]).expanduser()
+        if not out.parent.is_dir():
+            raise InvalidInput(f"there is no folder {out.parent}", field="out")
+        return write_poster(db, place.id, out)
 
-    default = str(Path.cwd() / f"poster-{place.code.lower()}.pdf")
+    default = str(Path.home() / f"poster-{place.code.lower()}.pdf")
     fields = [Field("out", "Poster file", default)]
     return FormDialog(desk, f"Write the check-in poster for {place.name}", fields, save)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -16,6 +15,8 @@ from schema import desk as queries
 from schema import directory, links
 from schema.directory import PersonIn
 from schema.errors import InvalidInput
+from schema.rules import plural
+from schema.spreadsheets import import_people_file
 from schema.types import Issued, Person, PersonKind, Vendor
 from tui.context import Desk
 from tui.dialogs.form import Field, FormDialog, Values
@@ -25,7 +26,7 @@ from tui.dialogs.show_qr import QRDialog
 from tui.screens.base import DeskScreen
 from tui.widgets.tables import Row, clip, refill, selected_key
 
-PAGE = 100
+PAGE = 200
 KINDS = (("Crew", "crew"), ("Cast", "cast"), ("Vendor contact", "vendor_contact"))
 
 
@@ -45,6 +46,7 @@ class PeopleScreen(DeskScreen):
     WATCH = ("person.", "vendor.")
     BINDINGS = [
         Binding("slash", "search", "Search"),
+        Binding("escape", "leave_search", "To the list", show=False),
         Binding("a", "add", "Add"),
         Binding("e", "edit", "Edit"),
         Binding("i", "import_csv", "Import CSV"),
@@ -84,6 +86,10 @@ class PeopleScreen(DeskScreen):
 
     @on(Input.Submitted, "#search")
     def to_table(self) -> None:
+        self.query_one("#people", DataTable).focus()
+
+    def action_leave_search(self) -> None:
+        """Escape leaves the search box (keeping what was typed) for the list and its keys."""
         self.query_one("#people", DataTable).focus()
 
     def action_search(self) -> None:
@@ -127,16 +133,12 @@ class PeopleScreen(DeskScreen):
             self.app.push_screen(SessionsDialog(self.desk, person.id, person.name))
 
     def action_import_csv(self) -> None:
-        importer = csv_importer()
-        if importer is None:
-            self.notify("CSV import is not available in this build", severity="warning")
-            return
         self.app.push_screen(import_form(self.desk), self.imported)
 
     def imported(self, result: Any) -> None:
         count = getattr(result, "people", None)
         if count is not None:
-            self.notify(f"Imported {count} people", title="CSV import")
+            self.notify(f"Imported {plural(count, 'person', 'people')}", title="CSV import")
 
 
 def person_row(p: Person) -> Row:
@@ -198,21 +200,12 @@ def person_form(desk: Desk, person: Person | None, vendors: list[Vendor]) -> For
     return FormDialog(desk, title, person_fields(person, vendors), save)
 
 
-def csv_importer() -> Any:
-    """schema.spreadsheets' file importer, or None when this build lacks it."""
-    try:
-        module = importlib.import_module("schema.spreadsheets")
-    except ImportError:
-        return None
-    return getattr(module, "import_people_file", None)
-
-
 def import_form(desk: Desk) -> FormDialog:
     def save(db: sqlite_utils.Database, values: Values) -> Any:
         path = Path(values["file"]).expanduser()
         if not path.is_file():
             raise InvalidInput(f"there is no file at {path}", field="file")
-        return csv_importer()(db, path, now=desk.now())
+        return import_people_file(db, path, now=desk.now())
 
     fields = [Field("file", "CSV file", placeholder="name, kind, department, role, email, phone")]
     return FormDialog(desk, "Import people from CSV (all or nothing)", fields, save)

@@ -15,6 +15,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from schema import locations, problems, schedule
+from schema.rules import plural
 from schema.schedule import CallLine, DaySummary
 from schema.types import Day, Location, Problem
 from tui.context import Desk
@@ -101,10 +102,10 @@ class ScheduleScreen(DeskScreen):
                 Text("▶", style="bold") if is_today else "",
                 Text(f"{day.date:%a %d %b}", style="bold" if is_today else ""),
                 clip(day.unit, 8),
-                clip(summary.location_name or "TBC", 16),
+                clip(summary.location_name or "TBC", 15),
                 f"{day.call_at:%H:%M}",
                 f"{day.wrap_at:%H:%M}",
-                clip(day.scenes, 14),
+                clip(day.scenes, 8),
                 Text(str(summary.called), justify="right"),
                 Text(str(issues), style="bold red") if issues else "",
             ),
@@ -201,7 +202,7 @@ class ScheduleScreen(DeskScreen):
             return
         summary = self.days[day.id]
         message = f"Delete {day.unit} unit on {day.date:%a %d %b}? "
-        message += f"{summary.called} people called will get a cancellation notice."
+        message += f"{plural(summary.called, 'person', 'people')} called will get a notice."
         self.app.push_screen(
             ConfirmDialog("Delete day", message), partial(self.delete_confirmed, day)
         )

@@ -25,14 +25,18 @@ def selected_key(table: DataTable[Cell]) -> str | None:
 
 
 def refill(table: DataTable[Cell], rows: Sequence[Row], keep: str | None = None) -> None:
-    """Replace every row; the cursor stays on the row it was on, if that row is still there."""
+    """Replace every row; the cursor stays on the row it was on, or, if that row is gone (a
+    release, a void), on the same position, so the next key acts near where the eye is."""
     keep = keep if keep is not None else selected_key(table)
+    position = table.cursor_row
     table.clear()
     for row in rows:
         table.add_row(*row.cells, key=row.key)
     keys = [row.key for row in rows]
     if keep in keys:
         table.move_cursor(row=keys.index(keep), animate=False)
+    elif keep is not None and rows:
+        table.move_cursor(row=min(position, len(rows) - 1), animate=False)
 
 
 def when(moment: datetime | None, zone: ZoneInfo | None = None) -> str:
