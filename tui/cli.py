@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import msgspec
 import sqlite_utils
@@ -323,6 +324,18 @@ def base_url(args: argparse.Namespace) -> str | None:
     return production.normalize_base_url(url) if url else None
 
 
+def warn_if_local(db: sqlite_utils.Database, args: argparse.Namespace) -> None:
+    """Links and posters for phones that point at this machine's loopback reach no phone."""
+    base = base_url(args) or production.get(db).base_url
+    host = urlsplit(base).hostname or ""
+    if host == "localhost" or host.startswith("127.") or host == "::1":
+        print(
+            f"{PROG}: note: these links use {base}, which only this computer can open; set the "
+            "address phones reach with --base-url or `callboard settings --base-url URL`",
+            file=sys.stderr,
+        )
+
+
 def print_json(value: Any) -> None:
     print(msgspec.json.format(msgspec.json.encode(value), indent=2).decode("utf-8"))
 
@@ -414,6 +427,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
     if not ids:
         raise NotFound("the directory has nobody to invite yet")
     issued = links.issue_links(db, ids, base_url=base_url(args))
+    warn_if_local(db, args)
     if args.json:
         print_json(issued)
         return 0
@@ -566,6 +580,7 @@ def cmd_posters(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     written = write_poster(db, args.location, args.out, base_url=base_url(args))
+    warn_if_local(db, args)
     for path in written:
         print(f"Wrote {path}")
     return 0

@@ -370,3 +370,21 @@ def test_no_command_without_a_production(run: Run, tmp_path: Path) -> None:
     result = run("--db", tmp_path / "none.db")
     assert result.code == 1
     assert "callboard demo" in one_error_line(result.err)
+
+
+def test_invite_warns_when_links_point_at_this_machine(run: Run, prod: Prod) -> None:
+    public = run("--db", prod.path, "invite", "--person", prod.ada)
+    assert "only this computer" not in public.err
+    local = run(
+        "--db",
+        prod.path,
+        "--base-url",
+        "http://127.0.0.1:8000",
+        "invite",
+        "--person",
+        prod.ada,
+        "--json",
+    )
+    assert local.code == 0
+    assert json.loads(local.out)[0]["url"].startswith("http://127.0.0.1:8000/p/")  # still JSON
+    assert "only this computer can open" in local.err
