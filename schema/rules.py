@@ -5,6 +5,7 @@ Every function here is deterministic, which is what lets the tests drive them wi
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections import defaultdict
@@ -188,6 +189,8 @@ def short_turnarounds(
             if days[before.day_id].date == days[after.day_id].date:
                 continue  # a same-date clash is a double booking, reported as such
             wrap = before.wrap_at or days[before.day_id].wrap_at
+            if after.call_at - wrap >= min_rest + DST_SLACK:
+                continue  # clearly enough rest even if the clocks change overnight: no tz maths
             rest = elapsed(wrap, after.call_at, zone)
             if rest < min_rest:
                 found.append(_turnaround(person_id, before, after, rest, min_rest, days, names))
@@ -229,12 +232,22 @@ def format_duration(span: timedelta) -> str:
 # --- check-in -----------------------------------------------------------------------------------
 
 
+# No DST change moves a wall clock by more than this.
+DST_SLACK = timedelta(hours=2)
+
+
 def elapsed(start: datetime, end: datetime, zone: tzinfo | None = None) -> timedelta:
     """Real time between two naive local wall-clock times in `zone`: across a DST change the
     wall clock jumps, so the subtraction is done in UTC."""
     if zone is None:
         return end - start
-    return end.replace(tzinfo=zone).astimezone(UTC) - start.replace(tzinfo=zone).astimezone(UTC)
+    return _utc(end, zone) - _utc(start, zone)
+
+
+@functools.lru_cache(maxsize=65536)
+def _utc(wall: datetime, zone: tzinfo) -> datetime:
+    """Cached: a schedule has few distinct call and wrap times, met over and over."""
+    return wall.replace(tzinfo=zone).astimezone(UTC)
 
 
 def late_minutes(call_at: datetime, arrived_at: datetime, zone: tzinfo | None = None) -> int:
