@@ -76,13 +76,18 @@ class ArrivalsScreen(DeskScreen):
         return text
 
 
+CHASE_ORDER = {"missing": 0, "expected": 1, "unexpected": 2, "late": 3, "arrived": 4}
+
+
 def board_rows(board: LocationBoard, local_now: datetime) -> list[Row]:
     counts = queries.tally(board, local_now)
     here = counts["arrived"] + counts["late"] + counts["unexpected"]
     header = Text(f"■ {clip(board.name, 22)}", style="bold")
     count = Text(f"{here}/{len(board.arrivals)} here", style="bold")
     rows = [Row(f"loc-{board.location_id}", ("", header, "", count))]
-    rows += [arrival_row(board, a, local_now) for a in board.arrivals]
+    # Who to chase first: past call and not here, then those still expected, then the rest.
+    ordered = sorted(board.arrivals, key=lambda a: CHASE_ORDER.get(a.state(local_now), 9))
+    rows += [arrival_row(board, a, local_now) for a in ordered]
     return rows
 
 
