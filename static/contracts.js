@@ -86,6 +86,17 @@ async function detail(id) {
     );
   }
   render(res.data);
+  if (res.data.status === "sent") await markViewed(res.data.id);
+}
+
+/** Tell the coordinator this contract was opened; offline, it simply waits for next time. */
+async function markViewed(id) {
+  try {
+    const seen = await post(`/api/contracts/${id}/viewed`, {});
+    if (seen.status === 200) render(seen.data);
+  } catch (error) {
+    if (!(error instanceof Offline)) throw error;
+  }
 }
 
 function render(c) {

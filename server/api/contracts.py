@@ -45,12 +45,20 @@ class ContractController(Controller):
     def list_mine(self, db: Db, person: CurrentPerson) -> list[crew.ContractView]:
         return crew.party_contracts(db, person.id)
 
-    @get(
-        "/{contract_id:int}", sync_to_thread=False, summary="One of my contracts (marks it viewed)"
+    @get("/{contract_id:int}", sync_to_thread=False, summary="One of my contracts")
+    def one(self, db: Db, person: CurrentPerson, contract_id: FromPath[Id]) -> crew.ContractView:
+        return crew.contract_view(db, crew.party_contract(db, contract_id, person.id))
+
+    @post(
+        "/{contract_id:int}/viewed",
+        status_code=200,
+        sync_to_thread=False,
+        summary="I opened this contract: a sent contract becomes viewed (repeats change nothing)",
     )
-    def one(
+    def viewed(
         self, db: Db, person: CurrentPerson, now: Now, contract_id: FromPath[Id]
     ) -> crew.ContractView:
+        # A POST, not a side effect of the GET: a cross-site link must not change a contract.
         return crew.open_contract(db, contract_id, person.id, now=now)
 
     @get(

@@ -12,6 +12,7 @@ from litestar.params import FromPath, JSONBody
 from schema import crew, links, notices
 from server.api.fields import Id, Moment, Nonce
 from server.deps import PERSON, CurrentPerson, Db, Now
+from server.ratelimit import rate_limited
 from server.security import settings_of
 
 
@@ -77,6 +78,8 @@ class CrewController(Controller):
         "/calendar",
         status_code=200,
         sync_to_thread=False,
+        # Each call mints a token: limited like the link exchange, per client.
+        guards=[rate_limited("session")],
         summary="A new calendar subscription URL (the previous one stops working)",
     )
     def calendar(

@@ -17,6 +17,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 # (name, method, path with {contract} or {notice}, request options)
 OWNED: list[tuple[str, str, str, dict[str, Any]]] = [
     ("contract", "GET", "/api/contracts/{contract}", {}),
+    ("viewed", "POST", "/api/contracts/{contract}/viewed", {}),
     ("document", "GET", "/api/contracts/{contract}/document", {}),
     ("download", "GET", "/api/contracts/{contract}/document?download=1", {}),
     (

@@ -53,10 +53,15 @@ def test_drafts_are_not_shown_to_their_party(phones: dict[str, Phone], world: Wo
 
 
 def test_opening_marks_viewed(phones: dict[str, Phone], world: World) -> None:
-    response = phones["vic"].get(contract_url(world, "vic"))
+    read = phones["vic"].get(contract_url(world, "vic"))
+    assert (read.status_code, read.json()["status"]) == (200, "sent")
+    assert status_of(world, "vic") == "sent"  # a GET changes nothing
+    response = phones["vic"].post(contract_url(world, "vic", "/viewed"))
     assert response.status_code == 200
     assert response.json()["status"] == "viewed"
     assert status_of(world, "vic") == "viewed"
+    again = phones["vic"].post(contract_url(world, "vic", "/viewed"))
+    assert again.json()["status"] == "viewed"
 
 
 def test_document_inline_and_download(phones: dict[str, Phone], world: World) -> None:
