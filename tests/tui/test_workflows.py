@@ -77,7 +77,9 @@ async def test_bad_input_shows_inline_error_and_writes_nothing(
         await fill(pilot, "25:99")
         await pilot.press("enter")
         await settle(pilot)
-        assert "call" in str(app.screen.query_one("#error-call", Static).render())
+        assert "Call (HH:MM) '25:99' is not a time" in str(
+            app.screen.query_one("#error-call", Static).render()
+        )
         assert not app.screen.query_one("#error-date", Static).display
     assert day_count(db) == before
 

@@ -97,8 +97,11 @@ class FormDialog(DbWork, ModalScreen[Any]):
             error.remove_class("shown")
 
     def show_error(self, field: str | None, message: str) -> None:
-        names = {f.name for f in self.fields}
-        target = field if field in names else "form"
+        labels = {f.name: f.label for f in self.fields}
+        target = field if field in labels else "form"
+        if field in labels and message.startswith(f"{field} "):
+            # The core names fields as the code does ("lon"); the form says what the eye sees.
+            message = labels[field] + message[len(field) :]
         error = self.query_one(f"#error-{target}", Static)
         error.update(f"⚠ {message}")
         error.add_class("shown")
