@@ -192,19 +192,22 @@ def _against_calls(
 def _nearest_call(
     db: sqlite_utils.Database, person_id: int, location_id: int, local: datetime
 ) -> tuple[str, int] | None:
-    """This person's call here today, or the one within 12 hours either side (a night shoot's
-    after-midnight call belongs to the day before), the closest in time first."""
+    """The call this check-in is for: one whose span (from 4 hours before the call to 4 hours
+    after the wrap) holds this moment, so a night shoot's after-midnight arrival belongs to the
+    day before; else today's call here. A wrap-time scan never counts for tomorrow's call."""
     row = db.execute(
-        "SELECT c.call_at, d.id FROM calls c JOIN days d ON d.id = c.day_id"
+        "SELECT c.call_at, d.id,"
+        " julianday(:now) BETWEEN julianday(c.call_at) - 4 / 24.0"
+        "   AND julianday(coalesce(c.wrap_at, d.wrap_at)) + 4 / 24.0 AS inside"
+        " FROM calls c JOIN days d ON d.id = c.day_id"
         " WHERE c.person_id = :person AND d.location_id = :location"
-        " AND (d.date = :date OR c.call_at BETWEEN :early AND :late)"
-        " ORDER BY abs(julianday(c.call_at) - julianday(:now)) LIMIT 1",
+        " AND (d.date = :date OR julianday(:now) BETWEEN julianday(c.call_at) - 4 / 24.0"
+        "   AND julianday(coalesce(c.wrap_at, d.wrap_at)) + 4 / 24.0)"
+        " ORDER BY inside DESC, abs(julianday(c.call_at) - julianday(:now)) LIMIT 1",
         {
             "person": person_id,
             "location": location_id,
             "date": local.date().isoformat(),
-            "early": local_iso(local - timedelta(hours=12)),
-            "late": local_iso(local + timedelta(hours=12)),
             "now": local_iso(local),
         },
     ).fetchone()

@@ -95,10 +95,15 @@ def exchange_link(
     *,
     user_agent: str = "",
     ip: str = "",
+    previous_session: str | None = None,
     now: datetime | None = None,
     rng: RandomBytes = secrets.token_bytes,
 ) -> tuple[Person, str]:
-    """Spend a personal link: returns the person and a new device-session token."""
+    """Spend a personal link: returns the person and a new device-session token.
+
+    `previous_session`, the cookie this phone already had (perhaps someone else's), ends in the
+    same transaction, so a handed-on phone never keeps two live sessions.
+    """
     moment = now or utcnow()
     if not looks_like_token(token):
         raise LinkRefused("this link is not a Callboard link", code="link_unknown")
@@ -132,6 +137,8 @@ def exchange_link(
             now=moment,
             data={"ip": ip[:64], "user_agent": user_agent[:400]},
         )
+        if previous_session:
+            end_session(db, previous_session, now=moment)
         person = fetch_one(db, Person, "SELECT * FROM people WHERE id = ?", [person_id])
     assert person is not None  # the link's foreign key guarantees it
     return person, session
@@ -261,6 +268,8 @@ def end_session(
 ) -> None:
     """The phone's own sign-out."""
     moment = now or utcnow()
+    if not looks_like_token(session_token):
+        return
     with write(db):
         row = db.execute(
             "SELECT id, person_id FROM device_sessions WHERE token_hash = ?",

@@ -243,7 +243,10 @@ def _v3_checkin_happened_at(db: sqlite_utils.Database) -> None:
         """
         ALTER TABLE checkins ADD COLUMN happened_at TEXT;
         UPDATE checkins SET happened_at = CASE
-            WHEN replayed = 1 AND client_at IS NOT NULL THEN client_at ELSE received_at END;
+            WHEN replayed = 1 AND client_at IS NOT NULL
+                AND julianday(client_at) BETWEEN julianday(received_at) - 2
+                AND julianday(received_at) + 2 / 1440.0
+            THEN client_at ELSE received_at END;
         CREATE INDEX checkins_happened ON checkins(happened_at);
         """,
     )

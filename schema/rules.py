@@ -241,13 +241,15 @@ def elapsed(start: datetime, end: datetime, zone: tzinfo | None = None) -> timed
     wall clock jumps, so the subtraction is done in UTC."""
     if zone is None:
         return end - start
-    return _utc(end, zone) - _utc(start, zone)
+    return _utc(end, end.fold, zone) - _utc(start, start.fold, zone)
 
 
 @functools.lru_cache(maxsize=65536)
-def _utc(wall: datetime, zone: tzinfo) -> datetime:
-    """Cached: a schedule has few distinct call and wrap times, met over and over."""
-    return wall.replace(tzinfo=zone).astimezone(UTC)
+def _utc(wall: datetime, fold: int, zone: tzinfo) -> datetime:
+    """Cached: a schedule has few distinct call and wrap times, met over and over. `fold` is
+    part of the key because the repeated hour when clocks go back compares (and hashes) equal
+    to its first occurrence."""
+    return wall.replace(tzinfo=zone, fold=fold).astimezone(UTC)
 
 
 def late_minutes(call_at: datetime, arrived_at: datetime, zone: tzinfo | None = None) -> int:

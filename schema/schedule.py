@@ -130,13 +130,14 @@ def update_day(
         shift = updated.call_at - old.call_at
         if shift:
             _shift_calls(db, day_id, shift)
+        detached = _detach_checkins(db, day_id) if updated.date != old.date else 0
         events.record(
             db,
             actor=actor,
             kind="day.updated",
             subject=f"day:{day_id}",
             now=moment,
-            data=values,
+            data={**values, "detached_checkins": detached},
         )
         _notify_changes(db, old, updated, actor=actor, now=moment)
     return updated
@@ -424,6 +425,12 @@ def _shift_calls(db: sqlite_utils.Database, day_id: int, shift: timedelta) -> No
                 call.id,
             ],
         )
+
+
+def _detach_checkins(db: sqlite_utils.Database, day_id: int) -> int:
+    """A day moved to another date: arrivals made for the old date no longer count for it
+    (they stay recorded, at their location and time), so nobody shows as here who is not."""
+    return db.execute("UPDATE checkins SET day_id = NULL WHERE day_id = ?", [day_id]).rowcount
 
 
 def _called_ids(db: sqlite_utils.Database, day_id: int) -> list[int]:

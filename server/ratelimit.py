@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from typing import Any
 
@@ -26,15 +26,15 @@ from server.store import ConnectionCache
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
 
 
-# Clients tracked at once. Past this (after forgetting idle ones) a new client waits a window:
-# memory stays bounded whatever arrives.
+# Clients tracked at once. Past this, idle ones are forgotten and then the least recently seen:
+# memory stays bounded, and a flood of new addresses cannot lock out the phones already here.
 MAX_CLIENTS = 50_000
 
 
 class RateLimiter:
     def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
-        self._hits: dict[tuple[str, str], deque[float]] = {}
+        self._hits: OrderedDict[tuple[str, str], deque[float]] = OrderedDict()
         self._lock = threading.Lock()
         self._swept = 0.0
 
@@ -44,19 +44,23 @@ class RateLimiter:
         with self._lock:
             key = (group, client)
             if key not in self._hits and len(self._hits) >= MAX_CLIENTS:
-                # Sweep at most once a window, so a flood cannot make every request a full scan.
-                if now - self._swept >= window_s:
-                    self._forget_idle(now, window_s)
-                    self._swept = now
-                if len(self._hits) >= MAX_CLIENTS:
-                    return window_s
+                self._make_room(now, window_s)
             hits = self._hits.setdefault(key, deque())
+            self._hits.move_to_end(key)
             while hits and hits[0] <= now - window_s:
                 hits.popleft()
             if len(hits) >= limit:
                 return hits[0] + window_s - now
             hits.append(now)
             return 0.0
+
+    def _make_room(self, now: float, window_s: float) -> None:
+        # Sweep at most once a window, so a flood cannot make every request a full scan.
+        if now - self._swept >= window_s:
+            self._forget_idle(now, window_s)
+            self._swept = now
+        while len(self._hits) >= MAX_CLIENTS:
+            self._hits.popitem(last=False)  # the least recently seen client
 
     def _forget_idle(self, now: float, window_s: float) -> None:
         """Keep memory bounded when many addresses pass by."""

@@ -93,7 +93,9 @@ async function detail(id) {
 async function markViewed(id) {
   try {
     const seen = await post(`/api/contracts/${id}/viewed`, {});
-    if (seen.status === 200) render(seen.data);
+    // Only the status badge changes: re-rendering would wipe a name being typed or a file chosen.
+    const shown = document.querySelector(".card.contract .badge");
+    if (seen.status === 200 && shown) shown.replaceWith(badge(seen.data.status));
   } catch (error) {
     if (!(error instanceof Offline)) throw error;
   }

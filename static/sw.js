@@ -9,7 +9,7 @@
 // `uv run python -m tests.browser.stamp` rewrites it).
 importScripts("/static/outbox.js");
 
-const VERSION = "8f41892690";
+const VERSION = "ee3c90f7fb";
 const SHELL_CACHE = `callboard-shell-${VERSION}`;
 const API_CACHE = "callboard-api-v1";
 const SHELL = [

@@ -41,12 +41,13 @@ class SessionController(Controller):
         data: JSONBody[SessionIn],
     ) -> Response[SessionOut]:
         person, token = links.exchange_link(
-            db, data.token, user_agent=user_agent(request), ip=client_ip(request), now=now
+            db,
+            data.token,
+            user_agent=user_agent(request),
+            ip=client_ip(request),
+            previous_session=session_token,
+            now=now,
         )
-        if session_token:
-            # This phone had someone's session (perhaps another person's): it ends here, so a
-            # handed-on phone does not keep a second live session in the device list.
-            links.end_session(db, session_token, now=now)
         return Response(
             SessionOut(person=crew.me(db, person)), cookies=[session_cookie(request, token)]
         )

@@ -263,3 +263,67 @@ def test_board_after_the_day_moved_location(scene: dict) -> None:
     assert arrival.checked_in_at == "Harbour Mill"
     again = _check(scene, code=scene["quay"].code, nonce="second-001", at=AT_CALL)
     assert again.result == CheckinResult.ALREADY
+
+
+def test_a_wrap_scan_never_counts_for_tomorrows_call(fresh_db: sqlite_utils.Database) -> None:
+    mill = factories.location(fresh_db)
+    ana, ben = factories.person(fresh_db, "Ana"), factories.person(fresh_db, "Ben")
+    first = factories.day(fresh_db, date(2026, 12, 1), call=time(6, 0), location_id=mill.id)
+    second = factories.day(fresh_db, date(2026, 12, 2), call=time(6, 0), location_id=mill.id)
+    for who, day in ((ana, first), (ana, second), (ben, second)):
+        schedule.call_person(fresh_db, day.id, who.id, now=NOW)
+    phone = {p.id: factories.session(fresh_db, p) for p in (ana, ben)}
+
+    def scan(who: object, nonce: str, at: datetime) -> checkins.CheckinAnswer:
+        request = CheckinRequest(code=mill.code, nonce=nonce)
+        return checkins.check_in(fresh_db, phone[who.id], request, now=at)  # type: ignore[attr-defined]
+
+    assert scan(ana, "ana-morning", datetime(2026, 12, 1, 5, 55, tzinfo=UTC)).result == "ok"
+    wrap = scan(ana, "ana-wrap-01", datetime(2026, 12, 1, 18, 30, tzinfo=UTC))
+    assert wrap.result == CheckinResult.ALREADY
+    visit = scan(ben, "ben-visit-1", datetime(2026, 12, 1, 19, 0, tzinfo=UTC))
+    assert visit.result == CheckinResult.NOT_CALLED
+    late = scan(ana, "ana-next-01", datetime(2026, 12, 2, 7, 30, tzinfo=UTC))
+    assert (late.result, late.late_minutes) == (CheckinResult.LATE, 90)
+
+
+def test_the_repeated_hour_is_told_apart(fresh_db: sqlite_utils.Database) -> None:
+    """25 Oct 2026, London: 01:35 happens at 00:35Z (BST) and again at 01:35Z (GMT)."""
+    mill = factories.location(fresh_db)
+    shoot = factories.day(
+        fresh_db, date(2026, 10, 25), call=time(1, 0), wrap=time(12, 0), location_id=mill.id
+    )
+    people = [factories.person(fresh_db, n) for n in ("Second Hour", "First Hour")]
+    for who in people:
+        schedule.call_person(fresh_db, shoot.id, who.id, now=NOW)
+    answers = [
+        checkins.check_in(
+            fresh_db,
+            factories.session(fresh_db, who),
+            CheckinRequest(code=mill.code, nonce=f"fold-{n:04d}"),
+            now=at,
+        )
+        for n, (who, at) in enumerate(
+            zip(
+                people,
+                (
+                    datetime(2026, 10, 25, 1, 35, tzinfo=UTC),
+                    datetime(2026, 10, 25, 0, 35, tzinfo=UTC),
+                ),
+                strict=True,
+            )
+        )
+    ]
+    assert [a.late_minutes for a in answers] == [95, 35]
+
+
+def test_arrivals_do_not_follow_a_day_to_another_date(scene: dict) -> None:
+    """Checked in on the 1st; the day is rained off to the 2nd: nobody is 'here' yet there."""
+    db = scene["db"]
+    _check(scene, at=AT_CALL - timedelta(minutes=5))
+    shoot = schedule.get_day(db, scene["day"].id)
+    schedule.move_day(db, shoot.id, shoot.version, to_date=date(2026, 12, 2), now=NOW)
+    [board] = checkins.board(db, date(2026, 12, 2))
+    assert [a.arrived_at for a in board.arrivals] == [None]
+    again = _check(scene, nonce="next-day-1", at=AT_CALL + timedelta(days=1, minutes=3))
+    assert (again.result, again.late_minutes) == (CheckinResult.LATE, 3)

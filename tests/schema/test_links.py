@@ -86,3 +86,13 @@ def test_calendar_feed_reissue(fresh_db: sqlite_utils.Database) -> None:
     assert first.endswith(".ics") and first != second
     assert links.calendar_person(fresh_db, _token(first).removesuffix(".ics")) is None
     assert links.calendar_person(fresh_db, _token(second).removesuffix(".ics")) == who
+
+
+def test_a_new_link_ends_the_phones_previous_session(fresh_db: sqlite_utils.Database) -> None:
+    ana, ben = factories.person(fresh_db, "Ana"), factories.person(fresh_db, "Ben")
+    anas = factories.session(fresh_db, ana)
+    token = _token(links.issue_link(fresh_db, ben.id, now=NOW).url)
+    person, _ = links.exchange_link(fresh_db, token, previous_session=anas, now=NOW)
+    assert person.id == ben.id
+    assert links.session_person(fresh_db, anas) is None
+    assert links.session_revoked(fresh_db, anas)

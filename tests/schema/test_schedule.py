@@ -193,3 +193,21 @@ def test_void_needs_a_reason(fresh_db: sqlite_utils.Database) -> None:
     with pytest.raises(InvalidInput) as error:
         contracts.void(fresh_db, contract.id, reason="  ", now=NOW)
     assert error.value.field == "reason"
+
+
+def test_an_online_acknowledgement_ignores_the_phone_clock(
+    fresh_db: sqlite_utils.Database, called_day: tuple
+) -> None:
+    shoot, people = called_day
+    schedule.move_day(fresh_db, shoot.id, shoot.version, call=time(8, 0), now=NOW)
+    [status] = notices.list_all(fresh_db)
+    later = NOW + timedelta(hours=3)
+    seen = notices.acknowledge(
+        fresh_db,
+        people[0],
+        status.notice.id,
+        nonce="ack-online",
+        client_at=NOW + timedelta(minutes=10),
+        now=later,
+    )
+    assert seen == later

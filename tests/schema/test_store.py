@@ -173,3 +173,36 @@ def test_list_days_counts_called(fresh_db: sqlite_utils.Database) -> None:
         schedule.call_person(fresh_db, shoot.id, factories.person(fresh_db, name).id, now=NOW)
     factories.day(fresh_db, date(2026, 12, 2))
     assert [(s.day.date.day, s.called) for s in schedule.list_days(fresh_db)] == [(1, 3), (2, 0)]
+
+
+def test_v3_trusts_only_plausible_replayed_times(tmp_path: Path) -> None:
+    """Upgrading a v2 file: a replayed check-in's phone time counts only if the code of the
+    time would have believed it (within 48 hours back, 2 minutes ahead)."""
+    path = tmp_path / "v2.db"
+    old = connect(path, migrate_schema=False)
+    with write(old):
+        migrations.migrate(old, target=2)
+    production.create(old, "Old picture", now=NOW)
+    who = factories.person(old)
+    received = "2026-12-01T09:00:00+00:00"
+    rows = [
+        ("plausible-01", 1, "2026-12-01T08:30:00+00:00"),
+        ("ancient-001", 1, "2025-12-01T08:30:00+00:00"),
+        ("future-0001", 1, "2026-12-03T09:00:00+00:00"),
+        ("online-0001", 0, "2026-12-01T08:30:00+00:00"),
+    ]
+    for nonce, replayed, client_at in rows:
+        old.execute(
+            "INSERT INTO checkins (person_id, code, nonce, result, received_at, client_at,"
+            " replayed) VALUES (?, 'X', ?, 'unknown_code', ?, ?, ?)",
+            [who.id, nonce, received, client_at, replayed],
+        )
+    old.conn.close()
+    upgraded = connect(path)
+    happened = dict(upgraded.execute("SELECT nonce, happened_at FROM checkins").fetchall())
+    assert happened == {
+        "plausible-01": "2026-12-01T08:30:00+00:00",
+        "ancient-001": received,
+        "future-0001": received,
+        "online-0001": received,
+    }
