@@ -39,18 +39,19 @@ class VendorIn(msgspec.Struct, kw_only=True):
 
 
 def clean_person(new: PersonIn) -> dict[str, Any]:
-    values = {
-        "name": validate.text(new.name, "name", required=True),
-        "kind": str(new.kind),
-        "department": validate.text(new.department, "department", limit=80),
-        "role": validate.text(new.role, "role", limit=80),
-        "email": validate.email(new.email),
-        "phone": validate.phone(new.phone),
-        "vendor_id": new.vendor_id,
-        "notes": validate.text(new.notes, "notes", limit=validate.MAX_TEXT),
-    }
-    if new.kind == PersonKind.VENDOR_CONTACT and new.vendor_id is None:
-        raise InvalidInput("a vendor contact needs a vendor", field="vendor_id")
+    with validate.checks() as check:
+        values = {
+            "name": check(validate.text, new.name, "name", required=True),
+            "kind": str(new.kind),
+            "department": check(validate.text, new.department, "department", limit=80),
+            "role": check(validate.text, new.role, "role", limit=80),
+            "email": check(validate.email, new.email),
+            "phone": check(validate.phone, new.phone),
+            "vendor_id": new.vendor_id,
+            "notes": check(validate.text, new.notes, "notes", limit=validate.MAX_TEXT),
+        }
+        if new.kind == PersonKind.VENDOR_CONTACT and new.vendor_id is None:
+            check(validate.fail, "a vendor contact needs a vendor", "vendor_id")
     if new.kind != PersonKind.VENDOR_CONTACT:
         values["vendor_id"] = None
     return values
@@ -174,13 +175,15 @@ def _check_vendor(db: sqlite_utils.Database, vendor_id: int | None) -> None:
 
 
 def clean_vendor(new: VendorIn) -> dict[str, Any]:
-    return {
-        "name": validate.text(new.name, "name", required=True),
-        "service": validate.text(new.service, "service", limit=120),
-        "email": validate.email(new.email),
-        "phone": validate.phone(new.phone),
-        "notes": validate.text(new.notes, "notes", limit=validate.MAX_TEXT),
-    }
+    with validate.checks() as check:
+        values = {
+            "name": check(validate.text, new.name, "name", required=True),
+            "service": check(validate.text, new.service, "service", limit=120),
+            "email": check(validate.email, new.email),
+            "phone": check(validate.phone, new.phone),
+            "notes": check(validate.text, new.notes, "notes", limit=validate.MAX_TEXT),
+        }
+    return values
 
 
 def add_vendor(

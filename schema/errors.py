@@ -24,9 +24,20 @@ class NotFound(CallboardError):
 
 
 class InvalidInput(CallboardError):
-    """Input that fails validation; `field` names the offending field when there is one."""
+    """Input that fails validation; `field` names the offending field when there is one.
+
+    `errors` holds every failing field's message (field name -> message) when several were
+    checked together, so a form can mark them all at once; `field` and the message are the
+    first of them.
+    """
 
     code = "invalid_input"
+
+    def __init__(
+        self, message: str, *, field: str | None = None, errors: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message, field=field)
+        self.errors = errors or ({field: message} if field else {})
 
 
 class RuleViolation(CallboardError):

@@ -12,7 +12,6 @@ import sqlite_utils
 from schema import events, validate
 from schema.clock import iso, utcnow
 from schema.db import write
-from schema.errors import InvalidInput
 from schema.production import COORDINATOR
 from schema.production import get as get_production
 from schema.store import fetch_all, fetch_one, get, insert, update_versioned
@@ -37,18 +36,20 @@ class CodeLookup(msgspec.Struct, kw_only=True):
 
 
 def clean_location(new: LocationIn) -> dict[str, Any]:
-    if (new.lat is None) != (new.lon is None):
-        raise InvalidInput("give both latitude and longitude, or neither", field="lat")
-    if not 10 <= new.radius_m <= 50_000:
-        raise InvalidInput("radius must be between 10 m and 50 km", field="radius_m")
-    return {
-        "name": validate.text(new.name, "name", required=True),
-        "address": validate.text(new.address, "address", limit=300),
-        "lat": validate.latitude(new.lat),
-        "lon": validate.longitude(new.lon),
-        "radius_m": new.radius_m,
-        "notes": validate.text(new.notes, "notes", limit=validate.MAX_TEXT),
-    }
+    with validate.checks() as check:
+        values = {
+            "name": check(validate.text, new.name, "name", required=True),
+            "address": check(validate.text, new.address, "address", limit=300),
+            "lat": check(validate.latitude, new.lat),
+            "lon": check(validate.longitude, new.lon),
+            "radius_m": new.radius_m,
+            "notes": check(validate.text, new.notes, "notes", limit=validate.MAX_TEXT),
+        }
+        if (new.lat is None) != (new.lon is None):
+            check(validate.fail, "give both latitude and longitude, or neither", "lat")
+        if not 10 <= new.radius_m <= 50_000:
+            check(validate.fail, "radius must be between 10 m and 50 km", "radius_m")
+    return values
 
 
 def add_location(

@@ -3,9 +3,48 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time
+from typing import Any, TypeVar, cast
 
 from schema.errors import InvalidInput
+
+T = TypeVar("T")
+
+
+class Checks:
+    """Runs several field checks and reports every failure at once, not just the first."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}
+
+    def __call__(self, check: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """The check's value; on failure the error is kept and a placeholder returned, which
+        is never used: leaving the `checks()` block raises before anything is built from it."""
+        try:
+            return check(*args, **kwargs)
+        except InvalidInput as error:
+            self.errors.setdefault(error.field or "", error.message)
+            return cast(T, None)
+
+
+@contextmanager
+def checks() -> Iterator[Checks]:
+    """`with checks() as check: x = check(parse_date, text, "date") ...`; raises one
+    InvalidInput naming every bad field when the block ends."""
+    found = Checks()
+    yield found
+    if found.errors:
+        field, message = next(iter(found.errors.items()))
+        named = {k: v for k, v in found.errors.items() if k}
+        raise InvalidInput(message, field=field or None, errors=named)
+
+
+def fail(message: str, field: str) -> None:
+    """A rule that spans fields, as a check: `check(fail, "give both ...", "lat")`."""
+    raise InvalidInput(message, field=field)
+
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^[0-9+()\-. ]{3,40}$")

@@ -206,3 +206,13 @@ def test_v3_trusts_only_plausible_replayed_times(tmp_path: Path) -> None:
         "future-0001": received,
         "online-0001": received,
     }
+
+
+def test_every_bad_field_is_reported_at_once(fresh_db: sqlite_utils.Database) -> None:
+    with pytest.raises(InvalidInput) as error:
+        directory.add_person(
+            fresh_db, PersonIn(name=" ", email="nope", phone="call me maybe"), now=NOW
+        )
+    assert set(error.value.errors) == {"name", "email", "phone"}
+    assert error.value.field == "name"  # the first, for fronts that show one
+    assert directory.list_people(fresh_db) == []

@@ -81,6 +81,14 @@ async def test_bad_input_shows_inline_error_and_writes_nothing(
             app.screen.query_one("#error-call", Static).render()
         )
         assert not app.screen.query_one("#error-date", Static).display
+        await pilot.press("shift+tab", "shift+tab", "shift+tab")
+        await fill(pilot, "2026-02-30")
+        await pilot.press("enter")
+        await settle(pilot)
+        # Both bad fields are marked by one save, and the cursor is on the first of them.
+        assert "2026-02-30" in str(app.screen.query_one("#error-date", Static).render())
+        assert "25:99" in str(app.screen.query_one("#error-call", Static).render())
+        assert app.focused is not None and app.focused.id == "field-date"
     assert day_count(db) == before
 
 

@@ -137,6 +137,8 @@ class FormDialog(DbWork, ModalScreen[Any]):
             notify_error(self.app, error)
             self.dismiss(None)
         elif isinstance(error, InvalidInput):
-            self.show_error(error.field, error.message)
+            found = list(error.errors.items()) or [(None, error.message)]
+            for field, text in reversed(found):  # reversed: focus ends on the first bad field
+                self.show_error(field, text)
         else:
             self.show_error(None, error.message)

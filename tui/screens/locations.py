@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Static
 
-from schema import locations
+from schema import locations, validate
 from schema import production as productions
 from schema.errors import InvalidInput
 from schema.locations import LocationIn
@@ -164,12 +164,16 @@ def location_fields(place: Location | None) -> list[Field]:
 
 
 def location_in(values: Values) -> LocationIn:
+    with validate.checks() as check:  # every badly typed number is marked, not just the first
+        lat = check(optional_float, values["lat"], "lat")
+        lon = check(optional_float, values["lon"], "lon")
+        radius = check(whole_number, values["radius_m"], "radius_m")
     return LocationIn(
         name=values["name"],
         address=values["address"],
-        lat=optional_float(values["lat"], "lat"),
-        lon=optional_float(values["lon"], "lon"),
-        radius_m=whole_number(values["radius_m"], "radius_m"),
+        lat=lat,
+        lon=lon,
+        radius_m=radius,
         notes=values["notes"],
     )
 

@@ -35,10 +35,12 @@ def location_value(day: Day | None) -> str:
 
 
 def day_in(values: Values) -> DayIn:
-    call = validate.parse_time(values["call"], "call")
-    wrap = validate.parse_time(values["wrap"], "wrap")
+    with validate.checks() as check:  # every badly typed field is marked, not just the first
+        on = check(validate.parse_date, values["date"], "date")
+        call = check(validate.parse_time, values["call"], "call")
+        wrap = check(validate.parse_time, values["wrap"], "wrap")
     return DayIn(
-        date=validate.parse_date(values["date"], "date"),
+        date=on,
         call=call,
         wrap=wrap,
         unit=values["unit"],
@@ -71,13 +73,16 @@ def move_day_form(desk: Desk, day: Day, places: list[Location]) -> FormDialog:
     ]
 
     def save(db: sqlite_utils.Database, values: Values) -> Day:
+        with validate.checks() as check:
+            to_date = check(validate.parse_date, values["date"], "date")
+            call = check(validate.parse_time, values["call"], "call")
         return schedule.move_day(
             db,
             day.id,
             day.version,
-            to_date=validate.parse_date(values["date"], "date"),
+            to_date=to_date,
             location_id=optional_id(values["location_id"]),
-            call=validate.parse_time(values["call"], "call"),
+            call=call,
             now=desk.now(),
         )
 
