@@ -109,13 +109,34 @@ def test_unknown_location_is_a_field_error(fresh_db: sqlite_utils.Database) -> N
     assert error.value.field == "location_id"
 
 
-def test_replayed_acknowledgement_keeps_its_time_but_not_before_the_notice(
-    fresh_db: sqlite_utils.Database, called_day: tuple
-) -> None:
+@pytest.fixture
+def moved(fresh_db: sqlite_utils.Database, called_day: tuple) -> tuple:
+    """The day's call moved: one notice to the three people called, acknowledged 3 h later."""
     shoot, people = called_day
     schedule.move_day(fresh_db, shoot.id, shoot.version, call=time(8, 0), now=NOW)
     [status] = notices.list_all(fresh_db)
-    later = NOW + timedelta(hours=3)
+    return status, people, NOW + timedelta(hours=3)
+
+
+def test_an_online_acknowledgement_ignores_the_phone_clock(
+    fresh_db: sqlite_utils.Database, moved: tuple
+) -> None:
+    status, people, later = moved
+    seen = notices.acknowledge(
+        fresh_db,
+        people[0],
+        status.notice.id,
+        nonce="ack-online",
+        client_at=NOW + timedelta(minutes=10),
+        now=later,
+    )
+    assert seen == later
+
+
+def test_replayed_acknowledgement_keeps_its_time_but_not_before_the_notice(
+    fresh_db: sqlite_utils.Database, moved: tuple
+) -> None:
+    status, people, later = moved
     seen = notices.acknowledge(
         fresh_db,
         people[0],
@@ -193,21 +214,3 @@ def test_void_needs_a_reason(fresh_db: sqlite_utils.Database) -> None:
     with pytest.raises(InvalidInput) as error:
         contracts.void(fresh_db, contract.id, reason="  ", now=NOW)
     assert error.value.field == "reason"
-
-
-def test_an_online_acknowledgement_ignores_the_phone_clock(
-    fresh_db: sqlite_utils.Database, called_day: tuple
-) -> None:
-    shoot, people = called_day
-    schedule.move_day(fresh_db, shoot.id, shoot.version, call=time(8, 0), now=NOW)
-    [status] = notices.list_all(fresh_db)
-    later = NOW + timedelta(hours=3)
-    seen = notices.acknowledge(
-        fresh_db,
-        people[0],
-        status.notice.id,
-        nonce="ack-online",
-        client_at=NOW + timedelta(minutes=10),
-        now=later,
-    )
-    assert seen == later
