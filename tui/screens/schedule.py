@@ -96,16 +96,18 @@ class ScheduleScreen(DeskScreen):
         day = summary.day
         is_today = day.date == self.desk.today()
         issues = len(self.problems.get(day.id, []))
+        # 80 columns fit the essentials; a wider terminal shows more of names and scenes.
+        extra = max(0, min(self.app.size.width, 160) - 80)
         return Row(
             str(day.id),
             (
                 Text("▶", style="bold") if is_today else "",
                 Text(f"{day.date:%a %d %b}", style="bold" if is_today else ""),
                 clip(day.unit, 8),
-                clip(summary.location_name or "TBC", 15),
+                clip(summary.location_name or "TBC", 15 + extra // 3),
                 f"{day.call_at:%H:%M}",
                 f"{day.wrap_at:%H:%M}",
-                clip(day.scenes, 8),
+                clip(day.scenes, 8 + extra * 2 // 3),
                 Text(str(summary.called), justify="right"),
                 Text(str(issues), style="bold red") if issues else "",
             ),
