@@ -56,17 +56,21 @@ def make_app(path: str, *, follow: bool = False) -> CallboardApp:
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Wait until every database worker (not the feed follower) is done and shown."""
-    for _ in range(50):
+    """Wait until every database worker (not the feed follower) is done and shown.
+
+    A finished worker's result arrives as a message that may start the next worker (the days,
+    then the selected day's calls): idle must hold for several rounds in a row, not just once.
+    """
+    quiet = 0
+    for _ in range(400):
         await pilot.pause()
         busy = [w for w in pilot.app.workers if w.group == "db" and w.is_running]
-        if not busy:
+        if busy:
+            quiet = 0
+            await pilot.app.workers.wait_for_complete(busy)
+            continue
+        quiet += 1
+        if quiet >= 3:
             await pilot.pause()
             return
-        await pilot.app.workers.wait_for_complete(busy)
     raise AssertionError("workers never settled")
-
-
-async def fill(pilot: Pilot[None], text: str) -> None:
-    """Replace the focused Input's text by typing, as a person would."""
-    await pilot.press("end", "ctrl+u", *text)
