@@ -74,3 +74,8 @@ async def settle(pilot: Pilot[None]) -> None:
             await pilot.pause()
             return
     raise AssertionError("workers never settled")
+
+
+async def fill(pilot: Pilot[None], text: str) -> None:
+    """Replace the focused Input's text by typing, as a person would."""
+    await pilot.press("end", "ctrl+u", *text)
