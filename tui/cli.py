@@ -80,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         _demo,
         _init,
         _invite,
+        _revoke,
         _locations,
         _import,
         _export,
@@ -171,6 +172,17 @@ def _invite(commands: Commands, common: argparse.ArgumentParser) -> None:
     sub.add_argument(
         "--json", action="store_true", help="print [{person_id, name, email, url}, ...]"
     )
+
+
+def _revoke(commands: Commands, common: argparse.ArgumentParser) -> None:
+    sub = _command(
+        commands,
+        common,
+        "revoke",
+        "cut a person off: their unused link, every phone session and calendar feed stop working",
+        cmd_revoke,
+    )
+    sub.add_argument("--person", type=int, required=True, metavar="ID", help="the person's id")
 
 
 def _locations(commands: Commands, common: argparse.ArgumentParser) -> None:
@@ -435,6 +447,18 @@ def cmd_invite(args: argparse.Namespace) -> int:
         contact = f" <{item.email}>" if item.email else ""
         print(f"{item.person_id:>5}  {item.name}{contact}\n       {item.url}")
     print(f"{plural(len(issued), 'new link')}; each person's previous unused link no longer works.")
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    """A lost phone or a departure: everything that lets this person in stops working."""
+    db = open_db(args)
+    person = directory.get_person(db, args.person)
+    count = links.revoke_all(db, person.id)
+    print(
+        f"{person.name}: {plural(count, 'link, session or feed', 'links, sessions and feeds')}"
+        " revoked; `callboard invite --person ID` gives them a fresh link."
+    )
     return 0
 
 

@@ -388,3 +388,18 @@ def test_invite_warns_when_links_point_at_this_machine(run: Run, prod: Prod) -> 
     assert local.code == 0
     assert json.loads(local.out)[0]["url"].startswith("http://127.0.0.1:8000/p/")  # still JSON
     assert "only this computer can open" in local.err
+
+
+def test_revoke_cuts_a_person_off(run: Run, prod: Prod) -> None:
+    db = prod.db()
+    url = json.loads(run("--db", prod.path, "invite", "--person", prod.ada, "--json").out)[0]["url"]
+    _person, session = links.exchange_link(db, url.rsplit("/", 1)[1])
+    unused = json.loads(run("--db", prod.path, "invite", "--person", prod.ada, "--json").out)
+    result = run("--db", prod.path, "revoke", "--person", prod.ada)
+    assert result.code == 0, result.err
+    assert "Ada Grip: 2 links, sessions and feeds revoked" in result.out
+    assert links.session_person(db, session) is None
+    with pytest.raises(links.LinkRefused):
+        links.exchange_link(db, unused[0]["url"].rsplit("/", 1)[1])
+    missing = run("--db", prod.path, "revoke", "--person", "999")
+    assert missing.code == 1 and "no person with id 999" in one_error_line(missing.err)
