@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Annotated
 
 import msgspec
 import sqlite_utils
 
 from schema import events, links, locations, rules
-from schema.clock import iso, local_iso, utcnow
+from schema.clock import iso, local_iso, utcnow, wall_clock
 from schema.db import write
 from schema.errors import InvalidInput
 from schema.production import get as get_production
@@ -23,8 +24,10 @@ from schema.store import fetch_all, fetch_one, insert
 from schema.types import ARRIVED_RESULTS, Checkin, CheckinResult, Day, Location, Person
 
 NONCE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-# An offline check-in replayed later than this keeps the server's time instead of the phone's.
-MAX_REPLAY_AGE = timedelta(hours=48)
+# Field types for what phones send, checked when decoded (the API uses them too).
+Nonce = Annotated[str, msgspec.Meta(pattern=NONCE.pattern)]
+# A moment from a phone: it must say its offset, or "when" is ambiguous.
+PhoneMoment = Annotated[datetime, msgspec.Meta(tz=True)]
 
 
 class Position(msgspec.Struct, kw_only=True):
@@ -34,9 +37,11 @@ class Position(msgspec.Struct, kw_only=True):
 
 
 class CheckinRequest(msgspec.Struct, kw_only=True):
-    code: str
-    nonce: str
-    client_at: datetime | None = None
+    """A check-in as the phone sends it; the constraints apply when it is decoded from JSON."""
+
+    code: Annotated[str, msgspec.Meta(max_length=64)]
+    nonce: Nonce
+    client_at: PhoneMoment | None = None
     queued: bool = False
     position: Position | None = None
 
@@ -125,10 +130,8 @@ def _decide(
 ) -> dict[str, object]:
     """Work out the result and the row to store for a first-seen nonce."""
     client_at = _plausible(request.client_at, received)
-    # Only a check-in replayed from the phone's outbox may say when it happened; an online one
-    # happens when it arrives, so a phone's clock cannot make a late arrival look on time.
-    trusted = client_at if request.queued else None
-    happened = rules.effective_time(received, trusted, MAX_REPLAY_AGE)
+    # A phone's clock cannot make an online late arrival look on time.
+    happened = rules.replayed_time(received, client_at, request.queued)
     values: dict[str, object] = {
         "person_id": person.id,
         "location_id": None,
@@ -158,7 +161,7 @@ def _decide(
         values["result"] = str(CheckinResult.ROTATED_CODE)
         return values
     values.update(_where(location, request.position))
-    local = happened.astimezone(zone(get_production(db))).replace(tzinfo=None)
+    local = wall_clock(happened, zone(get_production(db)))
     values.update(_against_calls(db, person.id, location.id, local, zone(get_production(db))))
     return values
 
@@ -272,7 +275,7 @@ def _by_nonce(db: sqlite_utils.Database, person_id: int, nonce: str) -> Checkin 
 
 
 def _local(checkin: Checkin, production_zone: tzinfo) -> datetime:
-    return checkin.happened_at.astimezone(production_zone).replace(tzinfo=None)
+    return wall_clock(checkin.happened_at, production_zone)
 
 
 def _answer_of(db: sqlite_utils.Database, checkin: Checkin) -> CheckinAnswer:
@@ -468,7 +471,7 @@ def _arrivals_on(db: sqlite_utils.Database, on: date, production_zone: tzinfo) -
     ).fetchall()
     found: dict[tuple[int, int | None, int], _Hit] = {}
     for pid, lid, result, happened, late, far, replayed, name, dept, day_date, day_id in rows:
-        local = datetime.fromisoformat(happened).astimezone(production_zone).replace(tzinfo=None)
+        local = wall_clock(datetime.fromisoformat(happened), production_zone)
         belongs = day_date == on.isoformat() if day_date else local.date() == on
         if not belongs or (lid, day_id, pid) in found:
             continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 
 
 def utcnow() -> datetime:
@@ -19,3 +19,11 @@ def iso(moment: datetime) -> str:
 def local_iso(moment: datetime) -> str:
     """The stored form of a naive local schedule time, always with seconds."""
     return moment.replace(tzinfo=None, microsecond=0).isoformat(timespec="seconds")
+
+
+def wall_clock(moment: datetime, zone: tzinfo) -> datetime:
+    """What a clock on the wall in `zone` showed at `moment`: naive, as schedule times are kept.
+
+    (The `fold` of a repeated hour survives, so the autumn's second 01:30 stays the second.)
+    """
+    return moment.astimezone(zone).replace(tzinfo=None)

@@ -16,7 +16,7 @@ import sqlite_utils
 from schema import events, rules, validate
 from schema.clock import iso, utcnow
 from schema.db import write
-from schema.errors import Forbidden, InvalidInput, NotFound, RuleViolation, StaleEdit
+from schema.errors import InvalidInput, NotFound, RuleViolation, StaleEdit
 from schema.production import COORDINATOR
 from schema.store import fetch_all, fetch_one, get, insert
 from schema.types import Contract, ContractStatus, Document, PersonKind
@@ -152,7 +152,7 @@ def mark_viewed(
     """The party opened the contract; only a sent contract moves, so repeats change nothing."""
     moment = now or utcnow()
     with write(db):
-        contract = _own(db, contract_id, person_id)
+        contract = party_contract(db, contract_id, person_id)
         if contract.status == ContractStatus.SENT:
             _transition(
                 db,
@@ -183,7 +183,7 @@ def sign(
     if not agreed:
         raise InvalidInput("tick the box to confirm you agree", field="agree")
     with write(db):
-        contract = _own(db, contract_id, person_id)
+        contract = party_contract(db, contract_id, person_id)
         if contract.document_sha256 is None:
             raise RuleViolation("this contract has no document yet", code="contract_no_document")
         if shown_sha256.strip().lower() != contract.document_sha256:
@@ -301,16 +301,17 @@ def _transition(
     )
 
 
-def _own(db: sqlite_utils.Database, contract_id: int, person_id: int) -> Contract:
-    """The contract, if it binds this person; another person's id is simply not found."""
+def party_contract(db: sqlite_utils.Database, contract_id: int, person_id: int) -> Contract:
+    """The contract as its party may see it: one that binds this person and is not a draft (the
+    coordinator's work in progress). Anything else, another person's included, is not found."""
     contract = fetch_one(
         db,
         Contract,
-        "SELECT * FROM contracts WHERE id = ? AND person_id = ?",
-        [contract_id, person_id],
+        "SELECT * FROM contracts WHERE id = ? AND person_id = ? AND status != ?",
+        [contract_id, person_id, str(ContractStatus.DRAFT)],
     )
     if contract is None:
-        raise NotFound(f"no contract {contract_id} for you")
+        raise NotFound(f"no contract {contract_id} for you", code="contract_not_found")
     return contract
 
 
@@ -449,7 +450,7 @@ def upload_signed_copy(
     moment = now or utcnow()
     actor = f"person:{person_id}"
     with write(db):
-        contract = _own(db, contract_id, person_id)
+        contract = party_contract(db, contract_id, person_id)
         if contract.status in (
             ContractStatus.DRAFT,
             ContractStatus.VOID,
@@ -482,17 +483,10 @@ def readable_document(
     db: sqlite_utils.Database, contract_id: int, person_id: int
 ) -> tuple[Document, bytes]:
     """The document of one of this person's own contracts, and nobody else's."""
-    contract = _own(db, contract_id, person_id)
-    if contract.document_id is None or contract.status == ContractStatus.DRAFT:
+    contract = party_contract(db, contract_id, person_id)
+    if contract.document_id is None:
         raise NotFound("this contract has no document to show yet")
     return get_document(db, contract.document_id), document_bytes(db, contract.document_id)
-
-
-def ensure_party(db: sqlite_utils.Database, contract_id: int, person_id: int) -> None:
-    try:
-        _own(db, contract_id, person_id)
-    except NotFound:
-        raise Forbidden("not your contract") from None
 
 
 # --- the checklist ------------------------------------------------------------------------------

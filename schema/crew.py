@@ -15,7 +15,6 @@ import sqlite_utils
 from schema import contracts, locations, notices, schedule
 from schema.clock import utcnow
 from schema.db import read
-from schema.errors import NotFound
 from schema.production import get as get_production
 from schema.production import local_now
 from schema.store import fetch_one
@@ -251,21 +250,7 @@ def open_contract(
     db: sqlite_utils.Database, contract_id: int, person_id: int, *, now: datetime | None = None
 ) -> ContractView:
     """One of the person's contracts, opened by them: a sent contract becomes viewed."""
-    party_contract(db, contract_id, person_id)
     return contract_view(db, contracts.mark_viewed(db, contract_id, person_id, now=now))
-
-
-def party_contract(db: sqlite_utils.Database, contract_id: int, person_id: int) -> Contract:
-    """The contract if it binds this person and is not a draft; otherwise simply not found."""
-    contract = fetch_one(
-        db,
-        Contract,
-        "SELECT * FROM contracts WHERE id = ? AND person_id = ? AND status != ?",
-        [contract_id, person_id, str(ContractStatus.DRAFT)],
-    )
-    if contract is None:
-        raise NotFound(f"no contract {contract_id} for you", code="contract_not_found")
-    return contract
 
 
 def contract_view(db: sqlite_utils.Database, contract: Contract) -> ContractView:

@@ -17,7 +17,7 @@ import sqlite_utils
 from fpdf import FPDF
 
 from schema import checkins, contracts, directory, locations, notices, production, schedule
-from schema.clock import utcnow
+from schema.clock import utcnow, wall_clock
 from schema.db import write
 from schema.directory import PersonIn, VendorIn
 from schema.locations import LocationIn
@@ -557,7 +557,7 @@ def _checkins(
 ) -> None:
     """Arrivals for every call that has already happened: mostly early, some late, a no-show."""
     zone = production.zone_named(TIMEZONE)
-    local_now = now.astimezone(zone).replace(tzinfo=None)
+    local_now = wall_clock(now, zone)
     for day in days:
         if day.call_at - timedelta(hours=3) > local_now or day.location_id is None:
             continue

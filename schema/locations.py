@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote
 
 import msgspec
 import sqlite_utils
@@ -13,7 +14,6 @@ from schema import events, validate
 from schema.clock import iso, utcnow
 from schema.db import write
 from schema.production import COORDINATOR
-from schema.production import get as get_production
 from schema.store import fetch_all, fetch_one, get, insert, update_versioned
 from schema.tokens import RandomBytes, new_code, normalize_code
 from schema.types import Location
@@ -175,19 +175,12 @@ def checkin_url(base_url: str, location: Location) -> str:
     return f"{base_url.rstrip('/')}/l/{location.code}"
 
 
-def checkin_urls(db: sqlite_utils.Database, base_url: str | None = None) -> dict[int, str]:
-    base = base_url or get_production(db).base_url
-    return {loc.id: checkin_url(base, loc) for loc in list_locations(db)}
-
-
 def names(db: sqlite_utils.Database) -> dict[int, str]:
     return {row[0]: row[1] for row in db.execute("SELECT id, name FROM locations").fetchall()}
 
 
 def map_url(location: Location) -> str:
     """A map link phones open in their own map app (geo coordinates or the address)."""
-    from urllib.parse import quote
-
     if location.lat is not None and location.lon is not None:
         return f"https://www.openstreetmap.org/?mlat={location.lat}&mlon={location.lon}#map=17/{location.lat}/{location.lon}"
     return f"https://www.openstreetmap.org/search?query={quote(location.address)}"

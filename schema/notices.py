@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import msgspec
 import sqlite_utils
@@ -14,9 +14,6 @@ from schema.db import write
 from schema.errors import NotFound
 from schema.store import fetch_all, insert
 from schema.types import Notice, NoticeKind
-
-# An outbox may hold an acknowledgement this long; older phone times are not believed.
-MAX_REPLAY_AGE = timedelta(hours=48)
 
 
 class NoticeStatus(msgspec.Struct, kw_only=True):
@@ -135,14 +132,6 @@ def for_person(
     return found
 
 
-def _seen_at(received: datetime, client_at: datetime | None, created: datetime) -> datetime:
-    """The phone's time for an acknowledgement replayed from its outbox, if plausible, and never
-    before the notice existed; otherwise the time it arrived."""
-    if client_at is None or client_at.tzinfo is None:
-        return received
-    return max(rules.effective_time(received, client_at, MAX_REPLAY_AGE), created)
-
-
 def acknowledge(
     db: sqlite_utils.Database,
     person_id: int,
@@ -165,7 +154,8 @@ def acknowledge(
             raise NotFound(f"no notice {notice_id} for you")
         if row[0] is not None:
             return datetime.fromisoformat(row[0])
-        at = _seen_at(moment, client_at if replayed else None, datetime.fromisoformat(row[1]))
+        # Never before the notice existed, whatever a replaying phone's clock says.
+        at = max(rules.replayed_time(moment, client_at, replayed), datetime.fromisoformat(row[1]))
         db.execute(
             "UPDATE notice_recipients SET acknowledged_at = ?, ack_nonce = ?"
             " WHERE notice_id = ? AND person_id = ? AND acknowledged_at IS NULL",

@@ -91,9 +91,18 @@ class Code(msgspec.Struct, kw_only=True, frozen=True):
 Element = Text | Box | Code
 
 
-def qr_modules(text: str, *, border: int = 4) -> tuple[tuple[bool, ...], ...]:
-    """The QR matrix for `text` (error correction Q: posters get scuffed and taped over)."""
-    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_Q, border=border)
+# Error correction by name: Q for paper (posters get scuffed and taped over), M for a screen.
+CORRECTION = {
+    "M": qrcode.constants.ERROR_CORRECT_M,
+    "Q": qrcode.constants.ERROR_CORRECT_Q,
+}
+
+
+def qr_modules(
+    text: str, *, border: int = 4, correction: str = "Q"
+) -> tuple[tuple[bool, ...], ...]:
+    """The QR matrix for `text`."""
+    qr = qrcode.QRCode(error_correction=CORRECTION[correction], border=border)
     qr.add_data(text)
     qr.make(fit=True)
     return tuple(tuple(bool(cell) for cell in row) for row in qr.get_matrix())

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import sqlite_utils
 
 from schema import events, validate
-from schema.clock import utcnow
+from schema.clock import utcnow, wall_clock
 from schema.db import write
 from schema.errors import CallboardError, InvalidInput
 from schema.store import fetch_one, update_versioned
@@ -137,7 +137,7 @@ def min_rest(production: Production) -> timedelta:
 
 def local_now(production: Production, now: datetime | None = None) -> datetime:
     """The production's wall-clock time, naive, as schedule times are stored."""
-    return (now or utcnow()).astimezone(zone(production)).replace(tzinfo=None)
+    return wall_clock(now or utcnow(), zone(production))
 
 
 def zone_named(name: str) -> ZoneInfo:

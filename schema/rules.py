@@ -275,6 +275,18 @@ def is_far(distance: float, radius_m: int, accuracy_m: float | None) -> bool:
     return distance > radius_m + slack
 
 
+# How long a phone's outbox may hold an item; a replay claiming an older time is not believed.
+MAX_REPLAY_AGE = timedelta(hours=48)
+
+
+def replayed_time(received_at: datetime, client_at: datetime | None, replayed: bool) -> datetime:
+    """When a phone's action really happened: its own clock only for an item replayed from its
+    offline outbox (and then only if plausible); an online action happens when it arrives."""
+    if not replayed or client_at is None or client_at.tzinfo is None:
+        return received_at
+    return effective_time(received_at, client_at, MAX_REPLAY_AGE)
+
+
 def effective_time(received_at: datetime, client_at: datetime | None, skew: timedelta) -> datetime:
     """When a check-in really happened: the client's time if plausible, else the server's.
 

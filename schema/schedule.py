@@ -240,12 +240,6 @@ def list_days(
     return found
 
 
-def days_on(db: sqlite_utils.Database, on: date) -> list[Day]:
-    return fetch_all(
-        db, Day, "SELECT * FROM days WHERE date = ? ORDER BY call_at", [on.isoformat()]
-    )
-
-
 # --- calls --------------------------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from schema.clock import utcnow
+from schema.clock import utcnow, wall_clock
 
 Clock = Callable[[], datetime]
 
@@ -27,7 +27,7 @@ class Desk:
 
     def local_now(self) -> datetime:
         """The production's wall-clock time, naive, as schedule times are stored."""
-        return self.clock().astimezone(self.zone).replace(tzinfo=None)
+        return wall_clock(self.clock(), self.zone)
 
     def today(self) -> date:
         return self.pinned_today or self.local_now().date()

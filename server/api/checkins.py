@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, JSONBody
 
 from schema import checkins, locations
-from schema.checkins import CheckinAnswer, CheckinRequest, Position
+from schema.checkins import CheckinAnswer, CheckinRequest
 from schema.errors import NotFound
-from server.api.fields import Moment, Nonce
 from server.deps import Db, Now, SessionToken, client_ip, user_agent
 from server.ratelimit import rate_limited
-
-
-class CheckinIn(msgspec.Struct, kw_only=True):
-    code: Annotated[str, msgspec.Meta(max_length=64)]
-    nonce: Nonce
-    client_at: Moment | None = None
-    queued: bool = False
-    position: Position | None = None
 
 
 class LocationOut(msgspec.Struct, kw_only=True):
@@ -64,18 +55,12 @@ class CheckinController(Controller):
         db: Db,
         session_token: SessionToken,
         now: Now,
-        data: JSONBody[CheckinIn],
+        data: JSONBody[CheckinRequest],
     ) -> CheckinAnswer:
         return checkins.check_in(
             db,
             session_token,
-            CheckinRequest(
-                code=data.code,
-                nonce=data.nonce,
-                client_at=data.client_at,
-                queued=data.queued,
-                position=data.position,
-            ),
+            data,
             ip=client_ip(request),
             user_agent=user_agent(request),
             now=now,

@@ -47,7 +47,7 @@ class ContractController(Controller):
 
     @get("/{contract_id:int}", sync_to_thread=False, summary="One of my contracts")
     def one(self, db: Db, person: CurrentPerson, contract_id: FromPath[Id]) -> crew.ContractView:
-        return crew.contract_view(db, crew.party_contract(db, contract_id, person.id))
+        return crew.contract_view(db, contracts.party_contract(db, contract_id, person.id))
 
     @post(
         "/{contract_id:int}/viewed",
@@ -73,7 +73,6 @@ class ContractController(Controller):
         contract_id: FromPath[Id],
         download: FromQuery[bool] = False,
     ) -> Response[bytes]:
-        crew.party_contract(db, contract_id, person.id)
         document, data = contracts.readable_document(db, contract_id, person.id)
         disposition = "attachment" if download else "inline"
         return Response(
@@ -102,7 +101,6 @@ class ContractController(Controller):
         contract_id: FromPath[Id],
         data: JSONBody[SignIn],
     ) -> crew.ContractView:
-        crew.party_contract(db, contract_id, person.id)
         signed = contracts.sign(
             db,
             contract_id,
@@ -133,7 +131,7 @@ class ContractController(Controller):
         contract_id: FromPath[Id],
         data: MultipartBody[SignedCopyForm],
     ) -> crew.ContractView:
-        crew.party_contract(db, contract_id, person.id)
+        contracts.party_contract(db, contract_id, person.id)  # a stranger's upload is not read
         content = data.file.file.read(contracts.MAX_DOCUMENT_BYTES + 1)
         if len(content) > contracts.MAX_DOCUMENT_BYTES:
             raise HTTPException(status_code=413, detail="the file is larger than 10 MB")

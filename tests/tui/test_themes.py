@@ -17,5 +17,4 @@ async def test_builtin_themes_render_the_views(demo_path: str) -> None:
             await pilot.press("123456"[index % 6])
             await settle(pilot)
             assert app.screen.query("DataTable")  # the view is there, not an error screen
-            assert app.theme == theme
         assert app.return_code is None  # nothing crashed the app

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.style import Style
 from rich.text import Text
 from textual.reactive import reactive
@@ -10,21 +12,16 @@ from textual.widgets import Static
 DARK, LIGHT = "#000000", "#ffffff"
 
 
-def qr_matrix(data: str, border: int = 2) -> list[list[bool]]:
-    import qrcode  # imported on first use: it pulls in Pillow, which slows the app's launch
-    import qrcode.constants
+def qr_matrix(data: str, border: int = 2) -> Sequence[Sequence[bool]]:
+    # Imported on first use: the poster module pulls in qrcode and Pillow, slowing launch.
+    from schema.posters import qr_modules
 
-    code = qrcode.QRCode(
-        error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=1, border=border
-    )
-    code.add_data(data)
-    code.make(fit=True)
-    return [[bool(cell) for cell in row] for row in code.get_matrix()]
+    return qr_modules(data, border=border, correction="M")  # a screen is never scuffed
 
 
-def half_blocks(matrix: list[list[bool]]) -> Text:
+def half_blocks(matrix: Sequence[Sequence[bool]]) -> Text:
     """Two rows of modules per line of text: the upper as foreground, the lower as background."""
-    rows = [*matrix, [False] * len(matrix[0])] if len(matrix) % 2 else matrix
+    rows = [*matrix, [False] * len(matrix[0])] if len(matrix) % 2 else list(matrix)
     text = Text(no_wrap=True, overflow="crop")
     for top, bottom in zip(rows[::2], rows[1::2], strict=True):
         for upper, lower in zip(top, bottom, strict=True):
