@@ -17,17 +17,6 @@ def departments(db: sqlite_utils.Database) -> list[str]:
     return [row[0] for row in rows]
 
 
-def count_people(db: sqlite_utils.Database, *, search: str = "") -> int:
-    """How many people `directory.list_people(search=...)` would find without a limit."""
-    pattern = f"%{search.strip()}%"
-    row = db.execute(
-        "SELECT count(*) FROM people WHERE ? = '%%' OR name LIKE ? OR department LIKE ?"
-        " OR role LIKE ? OR email LIKE ? OR phone LIKE ?",
-        [pattern, *[pattern] * 5],
-    ).fetchone()
-    return int(row[0])
-
-
 def tally(board: LocationBoard, local_now: datetime) -> Counter[str]:
     """How many people at a location are expected, arrived, late, missing or unexpected."""
     return Counter(arrival.state(local_now) for arrival in board.arrivals)

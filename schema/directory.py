@@ -144,6 +144,22 @@ def list_people(
     limit: int | None = None,
 ) -> list[Person]:
     """People by name; `search` matches name, department, role, email or phone."""
+    where, params = _people_filter(search, kind)
+    sql = f"SELECT * FROM people WHERE {where} ORDER BY name COLLATE NOCASE, id"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    return fetch_all(db, Person, sql, params)
+
+
+def count_people(
+    db: sqlite_utils.Database, *, search: str = "", kind: PersonKind | None = None
+) -> int:
+    """How many `list_people` would find without a limit."""
+    where, params = _people_filter(search, kind)
+    return int(db.execute(f"SELECT count(*) FROM people WHERE {where}", params).fetchone()[0])
+
+
+def _people_filter(search: str, kind: PersonKind | None) -> tuple[str, dict[str, str]]:
     where, params = ["1 = 1"], {}
     if search.strip():
         where.append(
@@ -153,10 +169,7 @@ def list_people(
     if kind is not None:
         where.append("kind = :kind")
         params["kind"] = str(kind)
-    sql = f"SELECT * FROM people WHERE {' AND '.join(where)} ORDER BY name COLLATE NOCASE, id"
-    if limit is not None:
-        sql += f" LIMIT {int(limit)}"
-    return fetch_all(db, Person, sql, params)
+    return " AND ".join(where), params
 
 
 def names(db: sqlite_utils.Database) -> dict[int, str]:

@@ -216,3 +216,14 @@ def test_every_bad_field_is_reported_at_once(fresh_db: sqlite_utils.Database) ->
     assert set(error.value.errors) == {"name", "email", "phone"}
     assert error.value.field == "name"  # the first, for fronts that show one
     assert directory.list_people(fresh_db) == []
+
+
+def test_count_people_matches_the_search(fresh_db: sqlite_utils.Database) -> None:
+    for name, department in (("Ana Silva", "Camera"), ("Bo Eze", "Camera"), ("Cy Ray", "Sound")):
+        factories.person(fresh_db, name, department=department)
+    for search in ("", "camera", "ray", "nobody"):
+        found = directory.list_people(fresh_db, search=search, limit=1)
+        total = directory.count_people(fresh_db, search=search)
+        assert total == len(directory.list_people(fresh_db, search=search))
+        assert len(found) == min(1, total)
+    assert directory.count_people(fresh_db, search="camera") == 2

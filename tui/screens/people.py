@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
-from schema import desk as queries
 from schema import directory, links
 from schema.directory import PersonIn
 from schema.errors import InvalidInput
@@ -37,7 +36,7 @@ class Page(NamedTuple):
 
 def page(db: sqlite_utils.Database, search: str) -> Page:
     found = directory.list_people(db, search=search, limit=PAGE)
-    total = len(found) if len(found) < PAGE else queries.count_people(db, search=search)
+    total = len(found) if len(found) < PAGE else directory.count_people(db, search=search)
     return Page(found, total)
 
 
