@@ -17,7 +17,7 @@ from schema.types import DeviceSession
 from tui.context import Desk
 from tui.data import Changed, DbWork, Refused
 from tui.errors import notify_error
-from tui.widgets.tables import Row, refill, selected_key, when
+from tui.widgets.tables import Row, Table, refill, selected_key, when
 
 
 class SessionsDialog(DbWork, ModalScreen[None]):
@@ -33,7 +33,7 @@ class SessionsDialog(DbWork, ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-body sessions"):
             yield Label(f"Devices signed in as {self.person_name}", classes="dialog-title")
-            yield DataTable(id="sessions", cursor_type="row")
+            yield Table(id="sessions", cursor_type="row")
             yield Static("", id="sessions-note", classes="muted")
         yield Footer()
 

@@ -20,7 +20,7 @@ from schema import desk as queries
 from schema.checkins import Arrival, LocationBoard
 from tui.context import Desk
 from tui.screens.base import DeskScreen
-from tui.widgets.tables import Row, clip, refill
+from tui.widgets.tables import Row, Table, clip, refill
 
 TICK_SECONDS = 20
 STATE_STYLES = {
@@ -42,7 +42,7 @@ class ArrivalsScreen(DeskScreen):
 
     def compose_view(self) -> ComposeResult:
         yield Static("", id="arrivals-title")
-        yield DataTable(id="arrivals", cursor_type="row")
+        yield Table(id="arrivals", cursor_type="row")
 
     def on_mount(self) -> None:
         table = self.query_one("#arrivals", DataTable)

@@ -13,7 +13,7 @@ from schema import notices
 from schema.notices import NoticeStatus, RecipientStatus
 from tui.context import Desk
 from tui.screens.base import DeskScreen
-from tui.widgets.tables import Row, clip, refill, selected_key, when
+from tui.widgets.tables import Row, Table, clip, refill, selected_key, when
 
 KIND_LABELS = {
     "location_changed": "location",
@@ -33,9 +33,9 @@ class ChangesScreen(DeskScreen):
         self.notices: dict[int, NoticeStatus] = {}
 
     def compose_view(self) -> ComposeResult:
-        yield DataTable(id="notices", cursor_type="row", zebra_stripes=True)
+        yield Table(id="notices", cursor_type="row", zebra_stripes=True)
         yield Static("", id="recipients-title")
-        yield DataTable(id="recipients", cursor_type="row")
+        yield Table(id="recipients", cursor_type="row")
 
     def on_mount(self) -> None:
         table = self.query_one("#notices", DataTable)

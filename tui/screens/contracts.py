@@ -22,7 +22,7 @@ from schema.types import Contract
 from tui.context import Desk
 from tui.dialogs.form import Field, FormDialog, Values
 from tui.screens.base import DeskScreen
-from tui.widgets.tables import Row, clip, refill, selected_key, status_cell
+from tui.widgets.tables import Row, Table, clip, refill, selected_key, status_cell
 
 FILTERS = (
     ("Everything", "all"),
@@ -60,7 +60,7 @@ class ContractsScreen(DeskScreen):
                 compact=True,
                 id="department-filter",
             )
-        yield DataTable(id="checklist", cursor_type="row", zebra_stripes=True)
+        yield Table(id="checklist", cursor_type="row", zebra_stripes=True)
         yield Static("", id="contract-detail", markup=False)
 
     def on_mount(self) -> None:

@@ -26,7 +26,7 @@ from tui.dialogs.parse import optional_float, whole_number
 from tui.dialogs.show_qr import QRDialog
 from tui.screens.base import DeskScreen
 from tui.widgets.qr import QRCode
-from tui.widgets.tables import Row, clip, refill, selected_key
+from tui.widgets.tables import Row, Table, clip, refill, selected_key
 
 
 class Places(NamedTuple):
@@ -56,7 +56,7 @@ class LocationsScreen(DeskScreen):
 
     def compose_view(self) -> ComposeResult:
         with Horizontal(id="locations-body"):
-            yield DataTable(id="locations", cursor_type="row", zebra_stripes=True)
+            yield Table(id="locations", cursor_type="row", zebra_stripes=True)
             with Vertical(id="location-side"):
                 yield Static("", id="location-info", markup=False)
                 yield QRCode(id="location-qr")

@@ -23,7 +23,7 @@ from tui.dialogs.parse import optional_id
 from tui.dialogs.sessions import SessionsDialog
 from tui.dialogs.show_qr import QRDialog
 from tui.screens.base import DeskScreen
-from tui.widgets.tables import Row, clip, refill, selected_key
+from tui.widgets.tables import Row, Table, clip, refill, selected_key
 
 PAGE = 200
 KINDS = (("Crew", "crew"), ("Cast", "cast"), ("Vendor contact", "vendor_contact"))
@@ -60,7 +60,7 @@ class PeopleScreen(DeskScreen):
 
     def compose_view(self) -> ComposeResult:
         yield Input(placeholder="/ Search name, department, role, email, phone", id="search")
-        yield DataTable(id="people", cursor_type="row", zebra_stripes=True)
+        yield Table(id="people", cursor_type="row", zebra_stripes=True)
         yield Static("", id="people-count")
 
     def on_mount(self) -> None:

@@ -23,7 +23,7 @@ from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.pick_person import PersonPicker
 from tui.screens import schedule_forms as forms
 from tui.screens.base import DeskScreen
-from tui.widgets.tables import Row, clip, refill, selected_key, status_cell
+from tui.widgets.tables import Row, Table, clip, refill, selected_key, status_cell
 
 
 class ScheduleScreen(DeskScreen):
@@ -49,10 +49,10 @@ class ScheduleScreen(DeskScreen):
         self.shown_day: int | None = None
 
     def compose_view(self) -> ComposeResult:
-        yield DataTable(id="days", cursor_type="row", zebra_stripes=True)
+        yield Table(id="days", cursor_type="row", zebra_stripes=True)
         with Vertical(id="day-detail"):
             yield Static("", id="day-title", markup=False)
-            yield DataTable(id="calls", cursor_type="row")
+            yield Table(id="calls", cursor_type="row")
             yield Static("", id="day-problems", markup=False)
 
     def on_mount(self) -> None:

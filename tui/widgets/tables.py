@@ -8,6 +8,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
+from textual import events
 from textual.widgets import DataTable
 
 Cell = str | Text
@@ -16,6 +17,22 @@ Cell = str | Text
 class Row(NamedTuple):
     key: str
     cells: Sequence[Cell]
+
+
+class Table(DataTable[Cell]):
+    """A DataTable that redraws its cells once it has measured new rows.
+
+    Textual (8.2) measures added rows on the next Idle event, but keys its rendered-cell caches
+    on a counter that measuring leaves alone: a frame drawn between add_row and that Idle keeps
+    every cell clipped to its header's width until something else changes the table.
+    """
+
+    async def _on_idle(self, _: events.Idle) -> None:
+        measuring = self._require_update_dimensions or bool(self._updated_cells)
+        await super()._on_idle(_)
+        if measuring:
+            self._update_count += 1
+            self.refresh()
 
 
 def selected_key(table: DataTable[Cell]) -> str | None:
