@@ -499,8 +499,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from schema.spreadsheets import render
 
+    fmt = export_format(args.format, args.out)
+    if fmt is None:
+        return fail(
+            f"can't tell a format from {args.out!r}: name it .csv or .json, or use --format"
+        )
     db = open_db(args)
-    fmt = args.format or ("json" if args.out and args.out.lower().endswith(".json") else "csv")
     text = render(db, args.what, fmt)
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8", newline="")
@@ -508,6 +512,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def export_format(chosen: str | None, out: str | None) -> str | None:
+    """--format wins; else the file's extension. None for an extension we don't write (a
+    coordinator asking for x.xlsx must not get CSV under that name)."""
+    if chosen:
+        return chosen
+    if not out:
+        return "csv"
+    suffix = Path(out).suffix.lower()
+    return {".csv": "csv", ".json": "json", "": "csv"}.get(suffix)
 
 
 def cmd_problems(args: argparse.Namespace) -> int:

@@ -182,3 +182,12 @@ def test_export_to_a_file(run: Run, prod: Prod, tmp_path: Path) -> None:
     assert bad.code == 1
     one_error_line(bad.err)
     assert run("--db", prod.path, "export", "stock").code == 2
+
+
+def test_export_refuses_a_format_it_cannot_write(run: Run, prod: Prod, tmp_path: Path) -> None:
+    out = tmp_path / "people.xlsx"
+    bad = run("--db", prod.path, "export", "people", "--out", out)
+    assert bad.code == 1 and "people.xlsx" in one_error_line(bad.err)
+    assert not out.exists()
+    forced = run("--db", prod.path, "export", "people", "--out", out, "--format", "csv")
+    assert forced.code == 0 and out.read_text().startswith("id,")
