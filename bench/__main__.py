@@ -1,8 +1,7 @@
 """Run every benchmark and print one table: `python -m bench` (or `just bench`).
 
-The TUI and server benchmarks live in bench/tui.py and bench/server.py when their engineers add
-them: each module offers `run() -> list[Row]` (see bench.core.Row); until then the report says
-"not measured yet".
+The core's timings are here; the TUI's live in bench/tui.py and the server's in bench/server.py,
+each offering `run(path) -> list[Row]` (see bench.core.Row) over the same large demo.
 """
 
 from __future__ import annotations

@@ -53,8 +53,12 @@ def _sessions(path: Path) -> list[tuple[str, str]]:
         db.conn.close()
 
 
-def _load(base: str, sessions: list[tuple[str, str]], *, replay: bool) -> tuple[float, list[float]]:
-    """Requests per second and each request's latency; `replay` resends one nonce each."""
+def _load(
+    base: str, sessions: list[tuple[str, str]], *, replay: bool = False, health: bool = False
+) -> tuple[float, list[float]]:
+    """Requests per second and each request's latency; `replay` resends one nonce each, and
+    `health` asks GET /api/health instead: the same client against a handler that does no
+    work, which shows how much of the check-in figure is the harness itself."""
     latencies: list[float] = []
     lock = threading.Lock()
     budget = iter(range(MAX_REQUESTS))
@@ -69,10 +73,14 @@ def _load(base: str, sessions: list[tuple[str, str]], *, replay: bool) -> tuple[
                 token, code = share[i % len(share)]
                 nonce = nonces[token] if replay else secrets.token_hex(12)
                 start = time.perf_counter()
-                answer = client.post(
-                    "/api/checkins",
-                    json={"code": code, "nonce": nonce},
-                    cookies={"callboard_session": token},
+                answer = (
+                    client.get("/api/health")
+                    if health
+                    else client.post(
+                        "/api/checkins",
+                        json={"code": code, "nonce": nonce},
+                        cookies={"callboard_session": token},
+                    )
                 )
                 took = time.perf_counter() - start
                 if answer.status_code != 200:
@@ -88,6 +96,29 @@ def _load(base: str, sessions: list[tuple[str, str]], *, replay: bool) -> tuple[
     for thread in threads:
         thread.join()
     return len(latencies) / (time.perf_counter() - started), latencies
+
+
+def core_checkins_per_second(
+    path: Path, sessions: list[tuple[str, str]], count: int = 2000
+) -> float:
+    """schema.checkins.check_in alone, in this process on one connection: the server's floor
+    of work per check-in, to set beside the HTTP figures."""
+    from datetime import UTC, datetime
+
+    from schema import checkins
+    from schema.db import connect
+
+    db = connect(path)
+    try:
+        now = datetime.now(UTC)
+        started = time.perf_counter()
+        for i in range(count):
+            token, code = sessions[i % len(sessions)]
+            request = checkins.CheckinRequest(code=code, nonce=secrets.token_hex(12))
+            checkins.check_in(db, token, request, ip="127.0.0.1", user_agent="bench", now=now)
+        return count / (time.perf_counter() - started)
+    finally:
+        db.conn.close()
 
 
 class _Assets(HTMLParser):
@@ -145,9 +176,17 @@ def run(path: Path) -> list[Row]:
                     verdict="ok" if size < FIRST_LOAD_LIMIT else "BIG",
                 )
             ]
-            rows += _latency_rows(
-                "check-in (new nonce, writes)", *_load(base, sessions, replay=False)
+            rows.append(
+                Row(
+                    name="check-in in the core alone (no HTTP, writes)",
+                    value=f"{core_checkins_per_second(copy, sessions):.0f} /s",
+                    runs=2000,
+                )
             )
+            rows += _latency_rows(
+                "harness ceiling: GET /api/health", *_load(base, sessions, health=True)
+            )
+            rows += _latency_rows("check-in (new nonce, writes)", *_load(base, sessions))
             rows += _latency_rows(
                 "check-in replay (same nonce)", *_load(base, sessions, replay=True)
             )
