@@ -62,6 +62,13 @@ class CheckinAnswer(msgspec.Struct, kw_only=True):
     called_elsewhere: str | None = None
 
 
+# Why a cookie names nobody, as a check-in answer (anything else: no session on this phone).
+_NO_PERSON = {
+    "session_revoked": CheckinResult.LINK_REVOKED,
+    "session_expired": CheckinResult.SESSION_EXPIRED,
+}
+
+
 def check_in(
     db: sqlite_utils.Database,
     session_token: str | None,
@@ -80,10 +87,8 @@ def check_in(
         return CheckinAnswer(result=CheckinResult.NO_SESSION)
     person = links.session_person(db, session_token, now=now)
     if person is None:
-        revoked = links.session_revoked(db, session_token)
-        return CheckinAnswer(
-            result=CheckinResult.LINK_REVOKED if revoked else CheckinResult.NO_SESSION
-        )
+        ended = links.session_ended(db, session_token, now=now)
+        return CheckinAnswer(result=_NO_PERSON.get(ended, CheckinResult.NO_SESSION))
     return check_in_person(db, person, request, ip=ip, user_agent=user_agent, now=now)
 
 

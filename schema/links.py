@@ -10,7 +10,7 @@ import contextlib
 import secrets
 import sqlite3
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import msgspec
 import sqlite_utils
@@ -27,6 +27,11 @@ from schema.types import DeviceSession, Issued, Person
 
 # How long a read waits to note "last seen" before giving up on it.
 TOUCH_WAIT_MS = 50
+# An unopened personal link sits in an inbox; after this it dies and a new one must be issued.
+LINK_LIFETIME = timedelta(days=30)
+# A phone unused for this long (lost, sold, handed on) is signed out. Crew on a shoot open
+# the app every working day, and a hiatus shorter than this keeps them signed in.
+SESSION_IDLE_LIMIT = timedelta(days=90)
 
 
 class LinkRefused(CallboardError):
@@ -109,16 +114,22 @@ def exchange_link(
         raise LinkRefused("this link is not a Callboard link", code="link_unknown")
     with write(db):
         row = db.execute(
-            "SELECT id, person_id, used_at, revoked_at FROM personal_links WHERE token_hash = ?",
+            "SELECT id, person_id, created_at, used_at, revoked_at FROM personal_links"
+            " WHERE token_hash = ?",
             [hash_token(token)],
         ).fetchone()
         if row is None:
             raise LinkRefused("this link is not known here", code="link_unknown")
-        link_id, person_id, used_at, revoked_at = row
+        link_id, person_id, created_at, used_at, revoked_at = row
         if revoked_at is not None:
             raise LinkRefused("this link was replaced or revoked", code="link_revoked")
         if used_at is not None:
             raise LinkRefused("this link was already used on another device", code="link_used")
+        if moment - datetime.fromisoformat(created_at) > LINK_LIFETIME:
+            raise LinkRefused(
+                f"this link has expired (links work for {LINK_LIFETIME.days} days)",
+                code="link_expired",
+            )
         db.execute(
             "UPDATE personal_links SET used_at = ? WHERE id = ? AND used_at IS NULL",
             [iso(moment), link_id],
@@ -151,7 +162,7 @@ def session_person(
     now: datetime | None = None,
     touch: bool = True,
 ) -> Person | None:
-    """The person behind a device-session cookie, or None if unknown or revoked."""
+    """The person behind a device-session cookie, or None if unknown, revoked or expired."""
     if not looks_like_token(session_token):
         return None
     row = db.execute(
@@ -162,6 +173,8 @@ def session_person(
     if row is None:
         return None
     moment = now or utcnow()
+    if idle_expired(datetime.fromisoformat(row[2]), moment):
+        return None
     # Refresh last-seen at most every 5 minutes: a read should not write every time.
     if touch and (moment - datetime.fromisoformat(row[2])).total_seconds() > 300:
         _touch(db, row[0], moment)
@@ -184,14 +197,28 @@ def _touch(db: sqlite_utils.Database, session_id: int, moment: datetime) -> None
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
-def session_revoked(db: sqlite_utils.Database, session_token: str) -> bool:
-    """True when this token was a session once and has been revoked (so the page can say so)."""
+def idle_expired(last_seen_at: datetime, now: datetime) -> bool:
+    return now - last_seen_at > SESSION_IDLE_LIMIT
+
+
+def session_ended(
+    db: sqlite_utils.Database, session_token: str, *, now: datetime | None = None
+) -> str | None:
+    """Why a cookie that was once a session no longer is: "session_revoked" (by the coordinator
+    or a sign-out) or "session_expired" (unused too long); None if it is live or never was."""
     if not looks_like_token(session_token):
-        return False
+        return None
     row = db.execute(
-        "SELECT revoked_at FROM device_sessions WHERE token_hash = ?", [hash_token(session_token)]
+        "SELECT revoked_at, last_seen_at FROM device_sessions WHERE token_hash = ?",
+        [hash_token(session_token)],
     ).fetchone()
-    return row is not None and row[0] is not None
+    if row is None:
+        return None
+    if row[0] is not None:
+        return "session_revoked"
+    if idle_expired(datetime.fromisoformat(row[1]), now or utcnow()):
+        return "session_expired"
+    return None
 
 
 def sessions_for(db: sqlite_utils.Database, person_id: int) -> list[DeviceSession]:

@@ -45,6 +45,7 @@ class CheckinResult(StrEnum):
     ROTATED_CODE = "rotated_code"
     NO_SESSION = "no_session"
     LINK_REVOKED = "link_revoked"
+    SESSION_EXPIRED = "session_expired"
 
 
 # Results that mean the person is recorded as present at the location.

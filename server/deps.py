@@ -41,17 +41,24 @@ def provide_session_token(request: Request[Any, Any, Any]) -> str | None:
     return request.cookies.get(SESSION_COOKIE) or None
 
 
+SIGNED_OUT = {
+    "session_revoked": "this phone was signed out by the coordinator; ask them for a new link",
+    "session_expired": (
+        f"this phone was signed out after {links.SESSION_IDLE_LIMIT.days} days unused;"
+        " ask your coordinator for a new link"
+    ),
+}
+
+
 def provide_person(db: Db, session_token: SessionToken, now: Now) -> Person:
     """The person behind this phone's cookie; 401 says whether they never had one or lost it."""
     if not session_token:
         raise NotSignedIn("open your personal link on this phone first")
     person = links.session_person(db, session_token, now=now)
     if person is None:
-        if links.session_revoked(db, session_token):
-            raise NotSignedIn(
-                "this phone was signed out by the coordinator; ask them for a new link",
-                code="session_revoked",
-            )
+        ended = links.session_ended(db, session_token, now=now)
+        if ended is not None:
+            raise NotSignedIn(SIGNED_OUT[ended], code=ended)
         raise NotSignedIn("open your personal link on this phone first")
     return person
 

@@ -51,7 +51,7 @@ STATUS_OF: dict[type[CallboardError], int] = {
 }
 
 # A personal link that cannot be spent: gone for good (410) or never existed (404).
-LINK_STATUS = {"link_used": 410, "link_revoked": 410, "link_unknown": 404}
+LINK_STATUS = {"link_used": 410, "link_revoked": 410, "link_expired": 410, "link_unknown": 404}
 
 
 def error_response(

@@ -17,6 +17,9 @@ export async function checkinPage(code) {
   if (!who.me && who.reason === "session_revoked") {
     return show(answerPanel({ result: "link_revoked" }));
   }
+  if (!who.me && who.reason === "session_expired") {
+    return show(answerPanel({ result: "session_expired" }));
+  }
   if (!who.me && who.reason !== "offline") return show(answerPanel({ result: "no_session" }));
 
   const result = h("div", { class: "result", "aria-live": "polite" });
@@ -182,6 +185,11 @@ export function answerPanel(a, sentLater = false) {
       tone = "bad";
       title = "Your link was switched off";
       lines = ["Access on this phone was revoked. Ask your coordinator for a new link."];
+      break;
+    case "session_expired":
+      tone = "bad";
+      title = "This phone was signed out";
+      lines = ["It had not opened Callboard for 90 days. Ask your coordinator for a new link."];
       break;
     default:
       tone = "bad";

@@ -97,6 +97,12 @@ function noSession(reason) {
       "Ask your coordinator for a new link.",
     ]);
   }
+  if (reason === "session_expired") {
+    return notice("bad", "This phone was signed out", [
+      "It had not opened Callboard for 90 days.",
+      "Ask your coordinator for a new link.",
+    ]);
+  }
   return notice("", "Welcome to Callboard", [
     "Your calls, call sheets and schedule changes, on your phone.",
     "To set up this phone, open the personal link your coordinator sent you by text or email.",

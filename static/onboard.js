@@ -12,6 +12,10 @@ const REFUSED = {
     "This link no longer works",
     "It was replaced by a newer link or switched off by your coordinator.",
   ],
+  link_expired: [
+    "This link has expired",
+    "Personal links work for 30 days. Ask your coordinator for a new one.",
+  ],
   link_unknown: ["This link isn't recognised", "It may be mistyped or from another production."],
 };
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import time, timedelta
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, Route, expect
 
 from schema import links, locations
+from schema.clock import utcnow
 from schema.locations import LocationIn
 from tests.browser.conftest import STAGE, Production, screenshot, signed_in
 
@@ -92,6 +93,12 @@ def test_used_and_replaced_links_get_a_clear_page(
     other.goto(old)
     expect(other.get_by_role("heading", name="This link no longer works")).to_be_visible()
     expect(other.get_by_text("Ask your coordinator for a new link.")).to_be_visible()
+
+    # A link left unopened past its lifetime has expired.
+    stale = utcnow() - links.LINK_LIFETIME - timedelta(hours=1)
+    other.goto(links.issue_link(prod.db, person_id, now=stale).url)
+    expect(other.get_by_role("heading", name="This link has expired")).to_be_visible()
+    expect(other.get_by_text("Ask your coordinator for a new one.")).to_be_visible()
 
     # The phone that is set up can open its used link again and simply carry on.
     page.goto(url)

@@ -188,3 +188,10 @@ def test_malformed_checkin_is_422_naming_the_field(
     assert error["error"] == "invalid_input"
     assert error["field"].split(".")[0] == field
     assert error["message"]
+
+
+def test_expired_session(phones: dict[str, Phone], world: World, clock: Clock) -> None:
+    clock.advance(days=links.SESSION_IDLE_LIMIT.days + 1)
+    answer = checkin(phones["alice"], world.codes["stage"], "nonce-expired")
+    assert answer["result"] == "session_expired"
+    assert rows(world) == []

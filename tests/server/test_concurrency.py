@@ -73,7 +73,11 @@ def servers(world: World) -> Iterator[list[str]]:
 
 
 def test_same_nonce_against_real_servers_is_stored_once(world: World, servers: list[str]) -> None:
-    session = httpx.post(f"{servers[0]}/api/session", json={"token": world.tokens["alice"]})
+    # Real servers run on the real clock: a link issued at the pinned NOW would expire one day.
+    db = connect(world.path, migrate_schema=False)
+    token = links.issue_link(db, world.people["alice"]).url.rsplit("/", 1)[1]
+    db.conn.close()
+    session = httpx.post(f"{servers[0]}/api/session", json={"token": token})
     assert session.status_code == 200
     assert session.headers["date"]  # the PWA shows it as "saved at" when offline
     cookie = {"Cookie": f"callboard_session={session.cookies['callboard_session']}"}

@@ -146,3 +146,22 @@ def test_session_records_ip_and_browser(client: TestClient[Litestar], world: Wor
         ("testclient", "Phone/2")
     ]
     db.conn.close()
+
+
+def test_an_expired_link_is_refused_as_gone(
+    client: TestClient[Litestar], world: World, clock: Clock
+) -> None:
+    clock.advance(days=links.LINK_LIFETIME.days + 4)  # the world's links were issued 3 days ago
+    response = client.post("/api/session", json={"token": world.tokens["alice"]})
+    assert response.status_code == 410
+    assert response.json()["error"] == "link_expired"
+    assert "expired" in response.json()["message"]
+    assert "set-cookie" not in response.headers
+
+
+def test_me_after_months_unused_says_signed_out(phones: dict[str, Phone], clock: Clock) -> None:
+    assert phones["alice"].get("/api/me").status_code == 200
+    clock.advance(days=links.SESSION_IDLE_LIMIT.days + 1)
+    response = phones["alice"].get("/api/me")
+    assert response.status_code == 401
+    assert response.json()["error"] == "session_expired"

@@ -54,7 +54,7 @@ class SessionsDialog(DbWork, ModalScreen[None]):
                     when(s.last_seen_at, self.desk.zone),
                     s.user_agent[:30] or "?",
                     s.ip,
-                    f"revoked {when(s.revoked_at, self.desk.zone)}" if s.revoked_at else "active",
+                    self.state(s),
                 ),
             )
             for s in sessions
@@ -62,6 +62,13 @@ class SessionsDialog(DbWork, ModalScreen[None]):
         refill(self.query_one("#sessions", DataTable), rows)
         note = "No device has opened this person's link yet." if not sessions else ""
         self.query_one("#sessions-note", Static).update(note)
+
+    def state(self, session: DeviceSession) -> str:
+        if session.revoked_at:
+            return f"revoked {when(session.revoked_at, self.desk.zone)}"
+        if links.idle_expired(session.last_seen_at, self.desk.now()):
+            return "expired (unused)"
+        return "active"
 
     def action_revoke(self) -> None:
         key = selected_key(self.query_one("#sessions", DataTable))
