@@ -87,7 +87,7 @@ def check_in(
         return CheckinAnswer(result=CheckinResult.NO_SESSION)
     person = links.session_person(db, session_token, now=now)
     if person is None:
-        ended = links.session_ended(db, session_token, now=now)
+        ended = links.session_ended(db, session_token, now=now) or ""
         return CheckinAnswer(result=_NO_PERSON.get(ended, CheckinResult.NO_SESSION))
     return check_in_person(db, person, request, ip=ip, user_agent=user_agent, now=now)
 
