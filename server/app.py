@@ -18,10 +18,13 @@ import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
+from litestar.connection import ASGIConnection
 from litestar.datastructures import CacheControlHeader, State
+from litestar.exceptions import NotFoundException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
@@ -33,6 +36,7 @@ from server.api.contracts import ContractController
 from server.api.crew import CrewController
 from server.api.pages import PageController
 from server.api.session import SessionController
+from server.bodies import strict_json_body
 from server.deps import DEPENDENCIES
 from server.errors import EXCEPTION_HANDLERS
 from server.ratelimit import RateLimiter
@@ -79,6 +83,7 @@ def create_app(
         ],
         dependencies=DEPENDENCIES,
         guards=[check_unsafe_request],
+        before_request=strict_json_body,
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[security_headers(settings)],
         on_shutdown=[connections.close_all],
@@ -102,7 +107,15 @@ def _static_router(directory: Path) -> Router:
         directories=[directory],
         cache_control=CacheControlHeader(no_cache=True),
         include_in_schema=False,
+        guards=[no_control_characters],
     )
+
+
+def no_control_characters(connection: ASGIConnection[Any, Any, Any, Any], _: object) -> None:
+    """A NUL or other control character in a file path is never one of ours (and the OS would
+    refuse it with an error of its own)."""
+    if any(ord(char) < 32 for char in connection.scope["path"]):
+        raise NotFoundException()
 
 
 def _state(settings: Settings, connections: ConnectionCache) -> State:

@@ -42,7 +42,8 @@ def provide_session_token(request: Request[Any, Any, Any]) -> str | None:
 
 
 SIGNED_OUT = {
-    "session_revoked": "this phone was signed out by the coordinator; ask them for a new link",
+    # Also a phone's own sign-out: the file does not tell the two apart.
+    "session_revoked": "this phone was signed out; ask your coordinator for a new link",
     "session_expired": (
         f"this phone was signed out after {links.SESSION_IDLE_LIMIT.days} days unused;"
         " ask your coordinator for a new link"

@@ -12,7 +12,7 @@ from http import HTTPStatus
 from typing import Any
 
 import msgspec
-from litestar import Request, Response
+from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.types import ExceptionHandlersMap
 
@@ -25,6 +25,7 @@ from schema.errors import (
     StaleEdit,
 )
 from schema.links import LinkRefused
+from server.security import settings_of
 
 log = logging.getLogger("callboard.server")
 
@@ -41,7 +42,14 @@ class NotSignedIn(CallboardError):
     code = "no_session"
 
 
+class MalformedBody(CallboardError):
+    """The body is not JSON at all, or not JSON this server will read."""
+
+    code = "malformed_json"
+
+
 STATUS_OF: dict[type[CallboardError], int] = {
+    MalformedBody: 400,
     NotSignedIn: 401,
     NotFound: 404,
     InvalidInput: 422,
@@ -84,11 +92,11 @@ def validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Res
     message = str(first.get("message") or exc.detail)
     field = first.get("key")
     if field == "data":  # msgspec names a missing field only in its message
-        field = _missing_field(message)
+        field = missing_field(message)
     return error_response(422, "invalid_input", message, field)
 
 
-def _missing_field(message: str) -> str | None:
+def missing_field(message: str) -> str | None:
     """`Object missing required field `code` - at `$.position``: the field, or None."""
     marker = "missing required field `"
     if marker not in message:
@@ -100,8 +108,13 @@ def serialization_error(_: Request[Any, Any, Any], exc: Exception) -> Response[E
     return error_response(400, "malformed_json", "the request body is not valid JSON")
 
 
-def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[ErrorBody]:
+def http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
     status = exc.status_code
+    if status == 404:
+        # The framework's own 404 detail can name a file on this server: never repeat it.
+        return not_found_page(request) or error_response(
+            404, "not_found", "there is nothing at this address"
+        )
     code = HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_")
     message = (
         exc.detail if isinstance(exc.detail, str) and exc.detail else HTTPStatus(status).phrase
@@ -109,6 +122,22 @@ def http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[ErrorB
     if status == 400 and "JSON is malformed" in message:
         code, message = "malformed_json", "the request body is not valid JSON"
     return error_response(status, code, message, headers=exc.headers)
+
+
+def not_found_page(request: Request[Any, Any, Any]) -> Response[bytes] | None:
+    """A person who followed a broken link (a truncated /p/, a typo) gets the app, whose router
+    says "page not found" in words, with a 404 status; API clients and files keep JSON."""
+    path = request.url.path
+    wants_page = request.method == "GET" and "text/html" in request.headers.get("accept", "")
+    if not wants_page or path.startswith(("/api/", "/static/")):
+        return None
+    try:
+        shell = (settings_of(request.scope).static_dir / "index.html").read_bytes()
+    except OSError:
+        return None
+    return Response(
+        shell, status_code=404, media_type=MediaType.HTML, headers={"Cache-Control": "no-store"}
+    )
 
 
 def database_error(

@@ -82,7 +82,10 @@ def same_origin(scope: Scope, trusted: tuple[Network, ...]) -> bool:
     origin = _header(scope, b"origin")
     if origin is None:
         return True
-    parts = urlsplit(origin)
+    try:
+        parts = urlsplit(origin)
+    except ValueError:
+        return False  # "http://[::1": not a URL, so not ours
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return False  # "null" (sandboxed frames, file:) and anything odd
     return parts.netloc.lower() == host(scope, trusted)

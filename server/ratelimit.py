@@ -101,5 +101,6 @@ def _real_session(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
     if not token or not looks_like_token(token):
         return None
     cache: ConnectionCache = connection.app.state.connections
-    person = links.session_person(cache.get(), token, touch=False)
+    now = settings_of(connection.scope).clock()
+    person = links.session_person(cache.get(), token, now=now, touch=False)
     return token if person is not None else None

@@ -28,6 +28,7 @@ class RateLimits:
     session: int = 30
     checkin: int = 120
     upload: int = 10
+    calendar: int = 10
     window_s: float = 60.0
 
 

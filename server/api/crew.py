@@ -78,8 +78,9 @@ class CrewController(Controller):
         "/calendar",
         status_code=200,
         sync_to_thread=False,
-        # Each call mints a token: limited like the link exchange, per client.
-        guards=[rate_limited("session")],
+        # Each call mints a token: a few per phone per window (its own allowance, so a busy
+        # office Wi-Fi opening links cannot starve it).
+        guards=[rate_limited("calendar", per_session=True)],
         summary="A new calendar subscription URL (the previous one stops working)",
     )
     def calendar(

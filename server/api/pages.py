@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, Response, get
+from litestar import Controller, MediaType, Request, Response, get
 from litestar.params import FromPath
 
 from schema import calendar, links
@@ -49,16 +49,14 @@ class PageController(Controller):
         # carries a personal link's token is kept out of every cache altogether.
         private = request.url.path.startswith("/p/")
         cache = "no-store" if private else "no-cache"
-        return _file_response(
-            request, "index.html", "text/html; charset=utf-8", {"Cache-Control": cache}
-        )
+        return _file_response(request, "index.html", MediaType.HTML, {"Cache-Control": cache})
 
     @get("/sw.js", sync_to_thread=False)
     def service_worker(self, request: Request[Any, Any, Any]) -> Response[Any]:
         return _file_response(
             request,
             "sw.js",
-            "text/javascript; charset=utf-8",
+            "text/javascript",
             {"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"},
         )
 
@@ -80,7 +78,7 @@ class PageController(Controller):
             raise NotFound("this calendar link is unknown or was replaced", code="calendar_unknown")
         return Response(
             calendar.person_calendar(db, person, now=now),
-            media_type="text/calendar; charset=utf-8",
+            media_type="text/calendar",
             headers={
                 "Cache-Control": "private, no-cache",
                 "Content-Disposition": 'inline; filename="callboard.ics"',

@@ -181,6 +181,15 @@ def test_check_in_without_session_says_how_to_fix_it(
     screenshot(page, "checkin-no-session-dark")
 
 
+@pytest.mark.parametrize("path", ["/p/", "/l/", "/no-such-page"])
+def test_a_broken_address_says_page_not_found(phone: BrowserContext, path: str) -> None:
+    page = phone.new_page()
+    response = page.goto(path)
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    expect(page.get_by_role("link", name="Home")).to_be_visible()
+
+
 def test_offline_check_in_and_acknowledge_are_stored_once(
     phone: BrowserContext, prod: Production
 ) -> None:

@@ -149,7 +149,10 @@ def make_app(world: World, static_dir: Path, clock: Clock, **options: object) ->
 @pytest.fixture
 def app(world: World, static_dir: Path, clock: Clock) -> Litestar:
     return make_app(
-        world, static_dir, clock, rate_limits=RateLimits(session=1000, checkin=1000, upload=1000)
+        world,
+        static_dir,
+        clock,
+        rate_limits=RateLimits(session=1000, checkin=1000, upload=1000, calendar=1000),
     )
 
 
