@@ -70,9 +70,10 @@ async def test_bad_input_shows_inline_error_and_writes_nothing(
         await settle(pilot)
         assert isinstance(app.screen, FormDialog)
         error = app.screen.query_one("#error-date", Static)
-        assert error.display and "date" in str(error.render())
+        assert "date" in str(error.render())
         assert "2026-13-45" in str(error.render())
         await fill(pilot, "2026-12-24")
+        assert str(error.render()) == ""  # an error goes as soon as its value is edited
         await pilot.press("tab", "tab", "tab")
         await fill(pilot, "25:99")
         await pilot.press("enter")
@@ -80,7 +81,7 @@ async def test_bad_input_shows_inline_error_and_writes_nothing(
         assert "Call (HH:MM) '25:99' is not a time" in str(
             app.screen.query_one("#error-call", Static).render()
         )
-        assert not app.screen.query_one("#error-date", Static).display
+        assert str(app.screen.query_one("#error-date", Static).render()) == ""
         await pilot.press("shift+tab", "shift+tab", "shift+tab")
         await fill(pilot, "2026-02-30")
         await pilot.press("enter")
@@ -241,3 +242,19 @@ async def test_stale_edit_is_refused_with_a_notification(
         assert "Changed by someone else: now showing their version, try again" in titles
     assert schedule.get_day(db, day.id).scenes == day.scenes
     assert schedule.get_day(db, day.id).notes == "changed by the other coordinator"
+
+
+async def test_stripboard_fits_again_after_a_resize(demo_path: str) -> None:
+    """Widen then narrow the terminal: the problem count (the last column) stays in view."""
+    app = make_app(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        days = table(app, "#days")
+        narrow = days.virtual_size.width
+        await pilot.resize_terminal(140, 40)
+        await settle(pilot)
+        assert days.virtual_size.width > narrow  # names and scenes use the room
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert days.virtual_size.width == narrow
+        assert days.virtual_size.width <= days.size.width

@@ -1,4 +1,8 @@
-"""Yes or no, by key: y / Enter confirms, n / Esc declines."""
+"""Yes or no, by key: y confirms, n / Esc declines, Enter takes the focused button.
+
+Focus starts on No: these questions guard deletions and revocations, and a reflexive Enter
+must not be the thing that deletes a shoot day.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from textual.widgets import Button, Label, Static
 
 class ConfirmDialog(ModalScreen[bool]):
     BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes"),
+        Binding("y", "answer(True)", "Yes"),
         Binding("n,escape", "answer(False)", "No"),
     ]
 
@@ -27,6 +31,9 @@ class ConfirmDialog(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Yes (y)", variant="error", compact=True, id="yes")
                 yield Button("No (n)", compact=True, id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)

@@ -66,7 +66,8 @@ class FormDialog(DbWork, ModalScreen[Any]):
                 yield Static("", id=f"error-{field.name}", classes="field-error")
             yield Static("", id="error-form", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save (Enter)", variant="primary", compact=True, id="save")
+                # Enter saves from a text field; on a dropdown it opens the list, so ^S too.
+                yield Button("Save (Enter, ^S)", variant="primary", compact=True, id="save")
                 yield Button("Cancel (Esc)", compact=True, id="cancel")
 
     @staticmethod
@@ -119,6 +120,15 @@ class FormDialog(DbWork, ModalScreen[Any]):
     @on(Input.Submitted)
     def submitted(self) -> None:
         self.action_save()
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def edited(self, event: Input.Changed | Select.Changed) -> None:
+        """An error stays only as long as the value it was about."""
+        name = (event.control.id or "").removeprefix("field-")
+        for error in self.query(f"#error-{name}").results(Static):
+            error.update("")
+            error.remove_class("shown")
 
     @on(Button.Pressed, "#save")
     def save_pressed(self) -> None:

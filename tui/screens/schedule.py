@@ -87,6 +87,11 @@ class ScheduleScreen(DeskScreen):
         if self.day is None or self.day.id != self.shown_day:
             self.load_day()
 
+    def on_resize(self) -> None:
+        """Day rows are clipped to the terminal's width: a resize lays them out again."""
+        if self.days:
+            self.show_days(list(self.days.values()))
+
     def first_key(self, days: list[DaySummary]) -> str | None:
         today = self.desk.today()
         upcoming = [d for d in days if d.day.date >= today]

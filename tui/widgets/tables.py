@@ -46,7 +46,7 @@ def refill(table: DataTable[Cell], rows: Sequence[Row], keep: str | None = None)
     release, a void), on the same position, so the next key acts near where the eye is."""
     keep = keep if keep is not None else selected_key(table)
     position = table.cursor_row
-    table.clear()
+    clear_keeping_columns(table)
     for row in rows:
         table.add_row(*row.cells, key=row.key)
     keys = [row.key for row in rows]
@@ -54,6 +54,19 @@ def refill(table: DataTable[Cell], rows: Sequence[Row], keep: str | None = None)
         table.move_cursor(row=keys.index(keep), animate=False)
     elif keep is not None and rows:
         table.move_cursor(row=min(position, len(rows) - 1), animate=False)
+
+
+def clear_keeping_columns(table: DataTable[Cell]) -> None:
+    """Clear rows and re-add the same columns: DataTable's auto widths only ever grow, so
+    without this a column stays as wide as the longest value it ever held (the last day's
+    names, a wider terminal before a resize) and pushes the right-hand columns out of view."""
+    columns = [
+        (column.label, column.key.value, None if column.auto_width else column.width)
+        for column in table.ordered_columns
+    ]
+    table.clear(columns=True)
+    for label, key, width in columns:
+        table.add_column(label, width=width, key=key)
 
 
 def when(moment: datetime | None, zone: ZoneInfo | None = None) -> str:
