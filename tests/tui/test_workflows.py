@@ -158,9 +158,12 @@ async def test_countersign_a_contract(demo_path: str, db: sqlite_utils.Database)
         shown = table(app, "#checklist")
         assert shown.row_count == len(awaiting)
         assert str(shown.get_row_at(0)[0]) == first.name
-        await pilot.press("k")
+        await pilot.press("k", "enter")  # Enter is No: a reflex must not sign for the production
         await settle(pilot)
         assert first.contract_id is not None
+        assert contracts.get_contract(db, first.contract_id).status == ContractStatus.SIGNED
+        await pilot.press("k", "y")
+        await settle(pilot)
         assert contracts.get_contract(db, first.contract_id).status == ContractStatus.COUNTERSIGNED
         assert table(app, "#checklist").row_count == len(awaiting) - 1
 
@@ -188,7 +191,7 @@ async def test_issue_a_link_shows_its_qr(demo_path: str, db: sqlite_utils.Databa
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("3")
         await settle(pilot)
-        await pilot.press("l")
+        await pilot.press("l", "y")
         await settle(pilot)
         assert isinstance(app.screen, QRDialog)
         url = str(app.screen.query_one("#qr-url", Static).render())

@@ -27,6 +27,8 @@ from tui.errors import notify_error
 
 Values = dict[str, str]
 Save = Callable[[sqlite_utils.Database, Values], Any]
+# What to tell the coordinator once saved, from the service's result ("Added Tue 01 Dec").
+Done = Callable[[Any], str]
 
 
 @dataclass(frozen=True)
@@ -52,9 +54,17 @@ class FormDialog(DbWork, ModalScreen[Any]):
         Binding("ctrl+s", "save", "Save"),
     ]
 
-    def __init__(self, desk: Desk, title: str, fields: Sequence[Field], save: Save) -> None:
+    def __init__(
+        self,
+        desk: Desk,
+        title: str,
+        fields: Sequence[Field],
+        save: Save,
+        done: Done | None = None,
+    ) -> None:
         super().__init__(classes="dialog")
         self.desk, self.title_text, self.fields, self.save = desk, title, tuple(fields), save
+        self.done = done
 
     def compose(self) -> ComposeResult:
         with FormBody(classes="dialog-body form"):
@@ -139,6 +149,8 @@ class FormDialog(DbWork, ModalScreen[Any]):
         self.dismiss(None)
 
     def on_changed(self, message: Changed) -> None:
+        if self.done is not None:
+            self.app.notify(self.done(message.result), timeout=5)
         self.dismiss(message.result if message.result is not None else True)
 
     def on_refused(self, message: Refused) -> None:

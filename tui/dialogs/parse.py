@@ -26,6 +26,8 @@ def optional_float(value: str, field: str) -> float | None:
 
 
 def whole_number(value: str, field: str) -> int:
+    if not value.strip():
+        raise InvalidInput(f"{field} is required", field=field)
     try:
         return int(value.strip())
     except ValueError:

@@ -16,6 +16,7 @@ from schema import links
 from schema.types import DeviceSession
 from tui.context import Desk
 from tui.data import Changed, DbWork, Refused
+from tui.dialogs.confirm import ConfirmDialog
 from tui.errors import notify_error
 from tui.widgets.tables import Row, Table, refill, selected_key, when
 
@@ -29,6 +30,7 @@ class SessionsDialog(DbWork, ModalScreen[None]):
     def __init__(self, desk: Desk, person_id: int, name: str) -> None:
         super().__init__(classes="dialog")
         self.desk, self.person_id, self.person_name = desk, person_id, name
+        self.sessions: list[DeviceSession] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-body sessions"):
@@ -46,6 +48,7 @@ class SessionsDialog(DbWork, ModalScreen[None]):
         self.fetch("sessions", partial(links.sessions_for, person_id=self.person_id), self.show)
 
     def show(self, sessions: list[DeviceSession]) -> None:
+        self.sessions = sessions
         rows = [
             Row(
                 str(s.id),
@@ -74,8 +77,19 @@ class SessionsDialog(DbWork, ModalScreen[None]):
         key = selected_key(self.query_one("#sessions", DataTable))
         if key is None:
             return
-        session_id, now = int(key), self.desk.now()
-        self.change(lambda db: self.revoke(db, session_id, now), "Device signed out")
+        session = next((s for s in self.sessions if s.id == int(key)), None)
+        if session is None or session.revoked_at is not None:
+            self.notify("That device is already signed out", severity="warning")
+            return
+        message = f"Sign out {session.user_agent[:40] or 'this device'} ({self.person_name})?"
+        self.app.push_screen(
+            ConfirmDialog("Sign out device", message), partial(self.revoke_confirmed, session.id)
+        )
+
+    def revoke_confirmed(self, session_id: int, sure: bool | None) -> None:
+        if sure:
+            now = self.desk.now()
+            self.change(lambda db: self.revoke(db, session_id, now), "Device signed out")
 
     @staticmethod
     def revoke(db: sqlite_utils.Database, session_id: int, now: datetime) -> None:

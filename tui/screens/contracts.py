@@ -20,6 +20,7 @@ from schema.contracts import ChecklistRow
 from schema.errors import InvalidInput
 from schema.types import Contract
 from tui.context import Desk
+from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.form import Field, FormDialog, Values
 from tui.screens.base import DeskScreen
 from tui.widgets.tables import Row, Table, clip, refill, selected_key, status_cell
@@ -183,8 +184,18 @@ class ContractsScreen(DeskScreen):
             )
 
     def action_countersign(self) -> None:
-        if (cid := self.contract_id()) is not None:
-            now, seen = self.desk.now(), self.seen_version
+        if (cid := self.contract_id()) is not None and (row := self.selected) is not None:
+            message = (
+                f"Countersign {row.title or 'this contract'} for {row.name}, for the production?"
+            )
+            self.app.push_screen(
+                ConfirmDialog("Countersign", message),
+                partial(self.countersign_confirmed, cid, self.seen_version),
+            )
+
+    def countersign_confirmed(self, cid: int, seen: int | None, sure: bool | None) -> None:
+        if sure:
+            now = self.desk.now()
             self.change(
                 lambda db: contracts.countersign(db, cid, version=seen, now=now), "Countersigned"
             )
@@ -218,8 +229,10 @@ def void_form(desk: Desk, contract_id: int, seen: int | None, title: str) -> For
             db, contract_id, reason=values["reason"], version=seen, now=desk.now()
         )
 
-    fields = [Field("reason", "Why is it void?", placeholder="e.g. replaced by a new deal memo")]
-    return FormDialog(desk, f"Void {title}? It cannot be undone", fields, save)
+    fields = [Field("reason", "Reason", placeholder="e.g. replaced by a new deal memo")]
+    return FormDialog(
+        desk, f"Void {title}? It cannot be undone", fields, save, lambda _: f"Voided {title}"
+    )
 
 
 def attach_form(desk: Desk, contract_id: int) -> FormDialog:
@@ -233,6 +246,8 @@ def attach_form(desk: Desk, contract_id: int) -> FormDialog:
 
 
 def read_file(path: Path) -> bytes:
+    if path.is_dir():
+        raise InvalidInput(f"{path} is a folder: give the document's path", field="file")
     if not path.is_file():
         raise InvalidInput(f"there is no file at {path}", field="file")
     return path.read_bytes()
@@ -249,4 +264,10 @@ def new_contract_form(desk: Desk, row: ChecklistRow) -> FormDialog:
         Field("kind", "Kind", kinds[0][1], options=kinds),
         Field("title", "Title", placeholder="blank: made from the kind and name"),
     ]
-    return FormDialog(desk, f"New contract for {row.name}", fields, save)
+    return FormDialog(
+        desk,
+        f"New contract for {row.name}",
+        fields,
+        save,
+        lambda c: f"Added {c.title} (a draft: attach its document, then mark it sent)",
+    )

@@ -187,7 +187,8 @@ def location_form(desk: Desk, place: Location | None) -> FormDialog:
         )
 
     title = "Add a location" if place is None else f"Edit {place.name}"
-    return FormDialog(desk, title, location_fields(place), save)
+    verb = "Added" if place is None else "Saved"
+    return FormDialog(desk, title, location_fields(place), save, lambda p: f"{verb} {p.name}")
 
 
 def poster_form(desk: Desk, place: Location) -> FormDialog:
@@ -195,6 +196,8 @@ def poster_form(desk: Desk, place: Location) -> FormDialog:
         out = Path(values["out"]).expanduser()
         if not out.parent.is_dir():
             raise InvalidInput(f"there is no folder {out.parent}", field="out")
+        if out.exists():  # never overwrite a file the coordinator may want (or not know of)
+            raise InvalidInput(f"{out} already exists: choose another name", field="out")
         return write_poster(db, place.id, out)
 
     default = str(Path.home() / f"poster-{place.code.lower()}.pdf")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -18,6 +19,7 @@ from schema.rules import plural
 from schema.spreadsheets import import_people_file
 from schema.types import Issued, Person, PersonKind, Vendor
 from tui.context import Desk
+from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.form import Field, FormDialog, Values
 from tui.dialogs.parse import optional_id
 from tui.dialogs.sessions import SessionsDialog
@@ -119,8 +121,18 @@ class PeopleScreen(DeskScreen):
 
     def action_link(self) -> None:
         if (person := self.person) is not None:
-            now, pid = self.desk.now(), person.id
-            self.change(lambda db: links.issue_link(db, pid, now=now), after=self.show_link)
+            message = (
+                f"Issue a new personal link for {person.name}? Any link of theirs not yet opened"
+                " stops working; phones already set up carry on."
+            )
+            self.app.push_screen(
+                ConfirmDialog("New link", message), partial(self.link_confirmed, person.id)
+            )
+
+    def link_confirmed(self, person_id: int, sure: bool | None) -> None:
+        if sure:
+            now = self.desk.now()
+            self.change(lambda db: links.issue_link(db, person_id, now=now), after=self.show_link)
 
     def show_link(self, issued: Any) -> None:
         if isinstance(issued, Issued):
@@ -196,12 +208,17 @@ def person_form(desk: Desk, person: Person | None, vendors: list[Vendor]) -> For
         )
 
     title = "Add a person" if person is None else f"Edit {person.name}"
-    return FormDialog(desk, title, person_fields(person, vendors), save)
+    verb = "Added" if person is None else "Saved"
+    return FormDialog(
+        desk, title, person_fields(person, vendors), save, lambda p: f"{verb} {p.name}"
+    )
 
 
 def import_form(desk: Desk) -> FormDialog:
     def save(db: sqlite_utils.Database, values: Values) -> Any:
         path = Path(values["file"]).expanduser()
+        if path.is_dir():
+            raise InvalidInput(f"{path} is a folder: give the CSV file's path", field="file")
         if not path.is_file():
             raise InvalidInput(f"there is no file at {path}", field="file")
         return import_people_file(db, path, now=desk.now())

@@ -39,6 +39,9 @@ def day_in(values: Values) -> DayIn:
         on = check(validate.parse_date, values["date"], "date")
         call = check(validate.parse_time, values["call"], "call")
         wrap = check(validate.parse_time, values["wrap"], "wrap")
+        # The service checks the unit too; here only so an empty one is marked in the same
+        # round as a bad date, not after it is fixed.
+        check(validate.text, values["unit"], "unit", required=True)
     return DayIn(
         date=on,
         call=call,
@@ -54,7 +57,9 @@ def add_day_form(desk: Desk, on: date, places: list[Location]) -> FormDialog:
     def save(db: sqlite_utils.Database, values: Values) -> Day:
         return schedule.add_day(db, day_in(values), now=desk.now())
 
-    return FormDialog(desk, "Add a shoot day", day_fields(None, on, places), save)
+    return FormDialog(
+        desk, "Add a shoot day", day_fields(None, on, places), save, lambda d: f"Added {name(d)}"
+    )
 
 
 def edit_day_form(desk: Desk, day: Day, places: list[Location]) -> FormDialog:
@@ -62,7 +67,9 @@ def edit_day_form(desk: Desk, day: Day, places: list[Location]) -> FormDialog:
         return schedule.update_day(db, day.id, day.version, day_in(values), now=desk.now())
 
     title = f"Edit {day.unit} unit, {day.date:%a %d %b}"
-    return FormDialog(desk, title, day_fields(day, day.date, places), save)
+    return FormDialog(
+        desk, title, day_fields(day, day.date, places), save, lambda d: f"Saved {name(d)}"
+    )
 
 
 def move_day_form(desk: Desk, day: Day, places: list[Location]) -> FormDialog:
@@ -87,7 +94,9 @@ def move_day_form(desk: Desk, day: Day, places: list[Location]) -> FormDialog:
         )
 
     title = f"Move {day.unit} unit, {day.date:%a %d %b} (everyone called is told)"
-    return FormDialog(desk, title, fields, save)
+    return FormDialog(
+        desk, title, fields, save, lambda d: f"Moved to {name(d)}: see Changes for who has seen it"
+    )
 
 
 def call_time_form(desk: Desk, line: CallLine) -> FormDialog:
@@ -99,17 +108,20 @@ def call_time_form(desk: Desk, line: CallLine) -> FormDialog:
     ]
 
     def save(db: sqlite_utils.Database, values: Values) -> Call:
+        with validate.checks() as check:
+            at = check(validate.parse_time, values["call"], "call")
+            wrap = check(optional_time, values["wrap"], "wrap")
         return schedule.update_call(
-            db,
-            call.id,
-            call.version,
-            call=validate.parse_time(values["call"], "call"),
-            wrap=optional_time(values["wrap"], "wrap"),
-            notes=values["notes"],
-            now=desk.now(),
+            db, call.id, call.version, call=at, wrap=wrap, notes=values["notes"], now=desk.now()
         )
 
-    return FormDialog(desk, f"Call time for {line.name}", fields, save)
+    return FormDialog(
+        desk, f"Call time for {line.name}", fields, save, lambda _: f"Saved {line.name}'s call"
+    )
+
+
+def name(day: Day) -> str:
+    return f"{day.unit} unit, {day.date:%a %d %b}"
 
 
 def wrap_text(call: Call) -> str:
