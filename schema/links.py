@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 import msgspec
 import sqlite_utils
+import ua_parser
 
 from schema import events
 from schema.clock import iso, utcnow
@@ -229,6 +230,18 @@ def sessions_for(db: sqlite_utils.Database, person_id: int) -> list[DeviceSessio
         " FROM device_sessions WHERE person_id = ? ORDER BY id DESC",
         [person_id],
     )
+
+
+def device_name(user_agent: str) -> str:
+    """ "Mobile Safari on iPhone" from a browser's user agent, for the coordinator's device list;
+    the start of the raw string when the parser does not know it."""
+    found = ua_parser.parse(user_agent[:400])
+    browser = found.user_agent.family if found.user_agent else ""
+    device = found.device.family if found.device and found.device.family != "Other" else ""
+    system = found.os.family if found.os and found.os.family != "Other" else ""
+    if browser and browser != "Other":
+        return f"{browser} on {device or system}" if device or system else browser
+    return user_agent[:30] or "unknown"
 
 
 def revoke_session(

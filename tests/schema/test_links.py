@@ -124,3 +124,25 @@ def test_a_phone_unused_too_long_is_signed_out(fresh_db: sqlite_utils.Database) 
     assert links.session_person(fresh_db, dropped, now=later) is None
     assert links.session_ended(fresh_db, dropped, now=later) == "session_expired"
     assert links.session_ended(fresh_db, "x" * 32, now=later) is None  # never a session
+
+
+@pytest.mark.parametrize(
+    ("agent", "name"),
+    [
+        (
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15"
+            " (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+            "Mobile Safari on iPhone",
+        ),
+        (
+            "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko)"
+            " Chrome/120.0 Mobile Safari/537.36",
+            "Chrome on Pixel 8",
+        ),
+        ("curl/8.5.0", "curl"),
+        ("something odd", "something odd"),
+        ("", "unknown"),
+    ],
+)
+def test_device_names_for_the_coordinator(agent: str, name: str) -> None:
+    assert links.device_name(agent) == name

@@ -261,3 +261,40 @@ async def test_stripboard_fits_again_after_a_resize(demo_path: str) -> None:
         await settle(pilot)
         assert days.virtual_size.width == narrow
         assert days.virtual_size.width <= days.size.width
+
+
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15"
+    " (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
+)
+
+
+async def test_sign_out_a_device(demo_path: str, db: sqlite_utils.Database) -> None:
+    from schema import links
+    from tests.tui.conftest import NOW
+    from tui.dialogs.sessions import SessionsDialog
+
+    person_id, name = db.execute("SELECT id, name FROM people ORDER BY id LIMIT 1").fetchone()
+    token = links.issue_link(db, person_id, now=NOW).url.rsplit("/", 1)[1]
+    links.exchange_link(db, token, user_agent=IPHONE, ip="203.0.113.9", now=NOW)
+    app = make_app(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("slash", *name, "escape")
+        await settle(pilot)
+        assert str(table(app, "#people").get_row_at(0)[0]) == name
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionsDialog)
+        devices = table(app, "#sessions")
+        assert [str(c) for c in devices.get_row_at(0)[:2]] == ["active", "Mobile Safari on iPhone"]
+        await pilot.press("x", "y")
+        await settle(pilot)
+        assert str(table(app, "#sessions").get_row_at(0)[0]) == "signed out"
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionsDialog)  # no question about a signed-out device
+    assert db.execute(
+        "SELECT revoked_at IS NOT NULL FROM device_sessions WHERE person_id = ?", [person_id]
+    ).fetchone() == (1,)

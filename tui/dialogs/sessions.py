@@ -41,7 +41,8 @@ class SessionsDialog(DbWork, ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#sessions", DataTable)
-        table.add_columns("Since", "Last seen", "Device", "IP", "State")
+        # State and device first: at 80 columns they are what the coordinator must see.
+        table.add_columns("State", "Device", "Last seen", "Since", "IP")
         self.reload()
 
     def reload(self) -> None:
@@ -53,11 +54,11 @@ class SessionsDialog(DbWork, ModalScreen[None]):
             Row(
                 str(s.id),
                 (
-                    when(s.created_at, self.desk.zone),
-                    when(s.last_seen_at, self.desk.zone),
-                    s.user_agent[:30] or "?",
-                    s.ip,
                     self.state(s),
+                    links.device_name(s.user_agent),
+                    when(s.last_seen_at, self.desk.zone),
+                    when(s.created_at, self.desk.zone),
+                    s.ip,
                 ),
             )
             for s in sessions
@@ -68,7 +69,7 @@ class SessionsDialog(DbWork, ModalScreen[None]):
 
     def state(self, session: DeviceSession) -> str:
         if session.revoked_at:
-            return f"revoked {when(session.revoked_at, self.desk.zone)}"
+            return "signed out"
         if links.idle_expired(session.last_seen_at, self.desk.now()):
             return "expired (unused)"
         return "active"
@@ -81,7 +82,7 @@ class SessionsDialog(DbWork, ModalScreen[None]):
         if session is None or session.revoked_at is not None:
             self.notify("That device is already signed out", severity="warning")
             return
-        message = f"Sign out {session.user_agent[:40] or 'this device'} ({self.person_name})?"
+        message = f"Sign out {links.device_name(session.user_agent)} ({self.person_name})?"
         self.app.push_screen(
             ConfirmDialog("Sign out device", message), partial(self.revoke_confirmed, session.id)
         )
