@@ -18,12 +18,13 @@ from schema import contracts
 from schema import desk as queries
 from schema.contracts import ChecklistRow
 from schema.errors import InvalidInput
+from schema.rules import plural
 from schema.types import Contract
 from tui.context import Desk
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.form import Field, FormDialog, Values
 from tui.screens.base import DeskScreen
-from tui.widgets.tables import Row, Table, clip, refill, selected_key, status_cell
+from tui.widgets.tables import Row, Table, clip, refill, selected_key, status_cell, when
 
 FILTERS = (
     ("Everything", "all"),
@@ -107,13 +108,19 @@ class ContractsScreen(DeskScreen):
         refill(self.query_one("#checklist", DataTable), [self.row(r) for r in rows])
         self.show_detail()
 
+    def on_resize(self) -> None:
+        if self.rows:
+            self.show_rows(list(self.rows.values()))
+
     def row(self, r: ChecklistRow) -> Row:
+        # 80 columns fit all six columns; a wider terminal gives the text columns the room.
+        extra = max(0, min(self.app.size.width, 160) - 80) // 3
         return Row(
             row_key(r),
             (
-                clip(r.name, 22),
-                clip(r.vendor_name or r.department, 14),
-                clip(r.contract_kind or "", 16),
+                clip(r.name, 16 + extra),
+                clip(r.vendor_name or r.department, 10 + extra),
+                clip(r.contract_kind or "", 11 + extra),
                 status_cell(r.status),
                 f"{r.updated_at:%d %b}" if r.updated_at else "",
                 self.next_call(r.next_call),
@@ -124,7 +131,7 @@ class ContractsScreen(DeskScreen):
         if on is None:
             return ""
         soon = (on - self.desk.today()).days < 7
-        return Text(f"{on:%a %d %b}", style="bold" if soon else "")
+        return Text(f"{on:%d %b}", style="bold" if soon else "")
 
     @property
     def selected(self) -> ChecklistRow | None:
@@ -142,7 +149,7 @@ class ContractsScreen(DeskScreen):
         self.fetch("detail", query, self.show_contract)
 
     def summary(self, row: ChecklistRow | None) -> Text:
-        text = Text(f"{len(self.rows)} lines. ", style="dim")
+        text = Text(f"{plural(len(self.rows), 'line')}. ", style="dim")
         if row is not None:
             text.append(f"{row.name} has no contract: press n to draft one.", style="bold red")
         return text
@@ -150,10 +157,11 @@ class ContractsScreen(DeskScreen):
     def show_contract(self, contract: Contract) -> None:
         text = Text(contract.title, style="bold")
         text.append(f"  [{contract.status}]\n")
-        sha = contract.document_sha256
-        text.append(f"document SHA-256 {sha}" if sha else "no document attached (press o)")
         if contract.signed_at:
-            text.append(f"\nsigned {contract.signed_at:%d %b %H:%M} by {contract.signed_name}")
+            signed = when(contract.signed_at, self.desk.zone)
+            text.append(f"signed {signed} by {contract.signed_name}\n")
+        sha = contract.document_sha256  # 72 characters with its label: one line at 80 columns
+        text.append(f"SHA-256 {sha}" if sha else "no document attached (press o)")
         self.query_one("#contract-detail", Static).update(text)
 
     # --- actions ---------------------------------------------------------------------------

@@ -141,11 +141,15 @@ class LocationsScreen(DeskScreen):
 
 
 def place_row(place: Location) -> Row:
-    return Row(str(place.id), (clip(place.name, 24), place.code, clip(place.address, 30)))
+    return Row(str(place.id), (clip(place.name, 20), place.code, clip(place.address, 30)))
 
 
 def place_info(place: Location, url: str) -> Text:
-    text = Text("check-in code ")
+    """Beside the list, for the selected location: everything the list may have clipped."""
+    text = Text(place.name, style="bold")
+    if place.address:
+        text.append(f"\n{place.address}")
+    text.append("\ncheck-in code ")
     text.append(place.code, style="bold")
     text.append(f"\n{url}", style="dim")
     return text

@@ -67,7 +67,8 @@ class PeopleScreen(DeskScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#people", DataTable)
-        table.add_columns("Name", "Kind", "Department", "Role", "Email", "Phone")
+        # Phone before email: on set it is the one that gets used, and it fits at 80 columns.
+        table.add_columns("Name", "Kind", "Department", "Role", "Phone", "Email")
         table.focus()
 
     def reload(self) -> None:
@@ -96,9 +97,14 @@ class PeopleScreen(DeskScreen):
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
 
+    def on_resize(self) -> None:
+        self.search()
+
     def show_page(self, found: Page) -> None:
         self.people = {p.id: p for p in found.people}
-        refill(self.query_one("#people", DataTable), [person_row(p) for p in found.people])
+        extra = max(0, min(self.app.size.width, 160) - 80) // 4
+        rows = [person_row(p, extra) for p in found.people]
+        refill(self.query_one("#people", DataTable), rows)
         shown = len(found.people)
         note = (
             f"{found.total} people"
@@ -152,16 +158,18 @@ class PeopleScreen(DeskScreen):
             self.notify(f"Imported {plural(count, 'person', 'people')}", title="CSV import")
 
 
-def person_row(p: Person) -> Row:
+def person_row(p: Person, extra: int = 0) -> Row:
+    """`extra`: columns to share out beyond the 80 that fit name, kind, department, role and
+    phone (email takes what is left, and all of it on a wide terminal)."""
     return Row(
         str(p.id),
         (
-            clip(p.name, 24),
-            str(p.kind).replace("_", " "),
-            clip(p.department, 14),
-            clip(p.role, 18),
-            clip(p.email, 26),
+            clip(p.name, 18 + extra),
+            "vendor" if p.kind == PersonKind.VENDOR_CONTACT else str(p.kind),
+            clip(p.department, 12 + extra),
+            clip(p.role, 14 + extra),
             p.phone,
+            clip(p.email, 20 + extra * 2),
         ),
     )
 
