@@ -13,7 +13,16 @@ from schema.clock import utcnow
 from schema.db import write
 from schema.errors import InvalidInput, NotFound, RuleViolation
 from schema.production import COORDINATOR
-from schema.store import delete_versioned, fetch_all, get, insert, update_versioned
+from schema.store import (
+    contains,
+    delete_versioned,
+    fetch_all,
+    fetch_one,
+    get,
+    insert,
+    unchanged,
+    update_versioned,
+)
 from schema.types import Person, PersonKind, Vendor
 
 
@@ -67,6 +76,7 @@ def add_person(
     values = clean_person(new)
     with write(db):
         _check_vendor(db, values["vendor_id"])
+        check_email_free(db, values["email"])
         person_id = insert(db, "people", values)
         events.record(
             db,
@@ -90,7 +100,14 @@ def update_person(
 ) -> Person:
     values = clean_person(new)
     with write(db):
+        if unchanged(db, "people", person_id, version, values):
+            return get_person(db, person_id)
         _check_vendor(db, values["vendor_id"])
+        old = fetch_one(db, Person, "SELECT * FROM people WHERE id = ?", [person_id])
+        if old is not None and values["email"].casefold() != old.email.casefold():
+            # Only a new email is checked: a duplicate from before this rule does not block
+            # unrelated edits (a phone number changed on set) of either person.
+            check_email_free(db, values["email"], person_id=person_id)
         update_versioned(db, "people", person_id, version, values)
         events.record(
             db,
@@ -159,13 +176,14 @@ def count_people(
     return int(db.execute(f"SELECT count(*) FROM people WHERE {where}", params).fetchone()[0])
 
 
+SEARCHED = ("name", "department", "role", "email", "phone")
+
+
 def _people_filter(search: str, kind: PersonKind | None) -> tuple[str, dict[str, str]]:
     where, params = ["1 = 1"], {}
     if search.strip():
-        where.append(
-            "(name LIKE :q OR department LIKE :q OR role LIKE :q OR email LIKE :q OR phone LIKE :q)"
-        )
-        params["q"] = f"%{search.strip()}%"
+        where.append("(" + " OR ".join(f"{c} LIKE :q ESCAPE '\\'" for c in SEARCHED) + ")")
+        params["q"] = contains(search.strip())
     if kind is not None:
         where.append("kind = :kind")
         params["kind"] = str(kind)
@@ -174,6 +192,36 @@ def _people_filter(search: str, kind: PersonKind | None) -> tuple[str, dict[str,
 
 def names(db: sqlite_utils.Database) -> dict[int, str]:
     return {row[0]: row[1] for row in db.execute("SELECT id, name FROM people").fetchall()}
+
+
+def email_user(
+    db: sqlite_utils.Database, email: str, *, person_id: int | None = None
+) -> str | None:
+    """Who else already has this email, ignoring case ('Ana Silva (person 3)'); None if nobody.
+
+    An email names one person: two people sharing one would get each other's links.
+    """
+    if not email.strip():
+        return None  # many people have no email
+    row = db.execute(
+        "SELECT id, name FROM people WHERE email = ? COLLATE NOCASE AND id IS NOT ?"
+        " ORDER BY id LIMIT 1",
+        [email.strip(), person_id],
+    ).fetchone()
+    return None if row is None else f"{row[1]} (person {row[0]})"
+
+
+def email_taken(email: str, user: str) -> InvalidInput:
+    return InvalidInput(f"email {email.strip()} is already used by {user}", field="email")
+
+
+def check_email_free(
+    db: sqlite_utils.Database, email: str, *, person_id: int | None = None
+) -> None:
+    """Refuse an email another person already has (`person_id` is the one being edited)."""
+    user = email_user(db, email, person_id=person_id)
+    if user is not None:
+        raise email_taken(email, user)
 
 
 def _check_vendor(db: sqlite_utils.Database, vendor_id: int | None) -> None:
@@ -231,6 +279,8 @@ def update_vendor(
 ) -> Vendor:
     values = clean_vendor(new)
     with write(db):
+        if unchanged(db, "vendors", vendor_id, version, values):
+            return get_vendor(db, vendor_id)
         update_versioned(db, "vendors", vendor_id, version, values)
         events.record(
             db,

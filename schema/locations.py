@@ -13,8 +13,9 @@ import sqlite_utils
 from schema import events, validate
 from schema.clock import iso, utcnow
 from schema.db import write
+from schema.errors import InvalidInput
 from schema.production import COORDINATOR
-from schema.store import fetch_all, fetch_one, get, insert, update_versioned
+from schema.store import fetch_all, fetch_one, get, insert, unchanged, update_versioned
 from schema.tokens import RandomBytes, new_code, normalize_code
 from schema.types import Location
 
@@ -63,6 +64,7 @@ def add_location(
     values = clean_location(new)
     moment = now or utcnow()
     with write(db):
+        _check_name_free(db, values["name"])
         code = _unused_code(db, rng)
         location_id = insert(db, "locations", {**values, "code": code})
         insert(
@@ -96,6 +98,11 @@ def update_location(
 ) -> Location:
     values = clean_location(new)
     with write(db):
+        if unchanged(db, "locations", location_id, version, values):
+            return get_location(db, location_id)
+        old = fetch_one(db, Location, "SELECT * FROM locations WHERE id = ?", [location_id])
+        if old is not None and values["name"].casefold() != old.name.casefold():
+            _check_name_free(db, values["name"], location_id)  # a new name only, as for emails
         update_versioned(db, "locations", location_id, version, values)
         events.record(
             db,
@@ -184,6 +191,19 @@ def map_url(location: Location) -> str:
     if location.lat is not None and location.lon is not None:
         return f"https://www.openstreetmap.org/?mlat={location.lat}&mlon={location.lon}#map=17/{location.lat}/{location.lon}"
     return f"https://www.openstreetmap.org/search?query={quote(location.address)}"
+
+
+def _check_name_free(db: sqlite_utils.Database, name: str, location_id: int | None = None) -> None:
+    """Two locations with one name are two identical rows in every dropdown and on the board."""
+    if db.execute(
+        "SELECT 1 FROM locations WHERE trim(name) = ? COLLATE NOCASE AND id IS NOT ?",
+        [name.strip(), location_id],
+    ).fetchone():
+        raise InvalidInput(
+            f"there is already a location called {name.strip()}; choose a name that tells"
+            " them apart",
+            field="name",
+        )
 
 
 def _unused_code(db: sqlite_utils.Database, rng: RandomBytes) -> str:

@@ -252,7 +252,18 @@ def _v3_checkin_happened_at(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [_v1_core, _v2_feed_indexes, _v3_checkin_happened_at]
+def _v4_people_email(db: sqlite_utils.Database) -> None:
+    """An index to find who already has an email (a duplicate is refused) without a scan, so
+    importing a long spreadsheet stays linear."""
+    run_script(db, "CREATE INDEX IF NOT EXISTS people_email ON people(email COLLATE NOCASE);\n")
+
+
+MIGRATIONS: list[Migration] = [
+    _v1_core,
+    _v2_feed_indexes,
+    _v3_checkin_happened_at,
+    _v4_people_email,
+]
 LATEST = len(MIGRATIONS)
 
 

@@ -107,7 +107,7 @@ def person_double_bookings(
             person_id=person_id,
             day_ids=tuple(sorted(day_ids)),
             message=f"{names.get(person_id, f'person {person_id}')} is double-booked on "
-            f"{on.isoformat()} ({len(day_ids)} units)",
+            f"{on.isoformat()} ({plural(len(day_ids), 'unit')})",
         )
         for (person_id, on), day_ids in booked.items()
         if len(day_ids) > 1
@@ -206,14 +206,25 @@ def _turnaround(
     days: dict[int, DayFacts],
     names: dict[int, str],
 ) -> Problem:
+    name = names.get(person_id, f"person {person_id}")
+    on = days[after.day_id].date.isoformat()
+    if rest < timedelta(0):  # "-0h30 rest" reads as a typo; say what is wrong
+        wrap = before.wrap_at or days[before.day_id].wrap_at
+        message = (
+            f"{name}'s calls overlap: wrap {wrap:%H:%M} is after the next call "
+            f"{after.call_at:%H:%M} on {on}"
+        )
+    else:
+        message = (
+            f"{name} has {format_duration(rest)} rest before {on} "
+            f"(minimum {format_duration(min_rest)})"
+        )
     return Problem(
         kind=ProblemKind.SHORT_TURNAROUND,
         date=days[after.day_id].date,
         person_id=person_id,
         day_ids=(before.day_id, after.day_id),
-        message=f"{names.get(person_id, f'person {person_id}')} has {format_duration(rest)} "
-        f"rest before {days[after.day_id].date.isoformat()} "
-        f"(minimum {format_duration(min_rest)})",
+        message=message,
     )
 
 

@@ -18,7 +18,16 @@ from schema.clock import local_iso, utcnow
 from schema.db import read, write
 from schema.errors import InvalidInput, NotFound
 from schema.production import COORDINATOR
-from schema.store import delete_versioned, fetch_all, fetch_one, get, insert, update_versioned
+from schema.rules import format_duration
+from schema.store import (
+    delete_versioned,
+    fetch_all,
+    fetch_one,
+    get,
+    insert,
+    unchanged,
+    update_versioned,
+)
 from schema.types import Call, Day, NoticeKind
 
 
@@ -54,13 +63,32 @@ class DaySummary(msgspec.Struct, kw_only=True):
     called: int
 
 
+# The longest day a wrap at or before its call may stand for. A night shoot wraps a few hours
+# after midnight (16:00 to 02:00 is 10 hours); a next-morning wrap making a longer day than this
+# (09:30 to 08:00 would be 22h30) is a slip of the keyboard, not a day anyone works.
+MAX_OVERNIGHT_DAY = timedelta(hours=20)
+
+
 def day_span(on: date, call: time, wrap: time) -> tuple[datetime, datetime]:
     """Call and wrap as datetimes; a wrap at or before the call is after midnight."""
     call_at = datetime.combine(on, call)
-    wrap_at = datetime.combine(on, wrap)
-    if wrap_at <= call_at:
-        wrap_at += timedelta(days=1)
-    return call_at, wrap_at
+    return call_at, wrap_after(call_at, wrap)
+
+
+def wrap_after(call_at: datetime, wrap: time, field: str = "wrap") -> datetime:
+    """The wrap on the call's date, or the next morning when it is at or before the call (a
+    night shoot); refused when that next-morning reading would make an impossibly long day."""
+    wrap_at = datetime.combine(call_at.date(), wrap)
+    if wrap_at > call_at:
+        return wrap_at
+    wrap_at += timedelta(days=1)
+    if wrap_at - call_at > MAX_OVERNIGHT_DAY:
+        raise InvalidInput(
+            f"{field} {wrap:%H:%M} would be {format_duration(wrap_at - call_at)} after the "
+            f"{call_at:%H:%M} call; a wrap earlier than the call means the next morning",
+            field=field,
+        )
+    return wrap_at
 
 
 def clean_day(db: sqlite_utils.Database, new: DayIn, day_id: int | None = None) -> dict[str, Any]:
@@ -125,6 +153,8 @@ def update_day(
     with write(db):
         old = get_day(db, day_id)
         values = clean_day(db, new, day_id)
+        if unchanged(db, "days", day_id, version, values):
+            return old  # saved as it was: nobody needs a notice about nothing
         update_versioned(db, "days", day_id, version, values)
         updated = get_day(db, day_id)
         shift = updated.call_at - old.call_at
@@ -293,6 +323,8 @@ def update_call(
         existing = get(db, "calls", Call, call_id)
         day = get_day(db, existing.day_id)
         values = _call_values(day, call, wrap, notes)
+        if unchanged(db, "calls", call_id, version, values):
+            return existing
         update_versioned(db, "calls", call_id, version, values)
         events.record(
             db,
@@ -397,11 +429,7 @@ def _call_values(day: Day, call: time | None, wrap: time | None, notes: str) -> 
     call_at = datetime.combine(day.date, call) if call else day.call_at
     if call_at < day.call_at - timedelta(hours=12):
         call_at += timedelta(days=1)  # an after-midnight call on a night shoot
-    wrap_at = None
-    if wrap is not None:
-        wrap_at = datetime.combine(call_at.date(), wrap)
-        if wrap_at <= call_at:
-            wrap_at += timedelta(days=1)
+    wrap_at = wrap_after(call_at, wrap) if wrap is not None else None
     return {
         "call_at": local_iso(call_at),
         "wrap_at": local_iso(wrap_at) if wrap_at else None,

@@ -22,6 +22,7 @@ from schema.clock import utcnow
 from schema.db import read, write
 from schema.errors import CallboardError, InvalidInput
 from schema.production import COORDINATOR
+from schema.rules import plural
 from schema.types import PersonKind
 
 PEOPLE_COLUMNS = ("name", "kind", "department", "role", "email", "phone", "vendor", "notes")
@@ -95,7 +96,7 @@ def import_people(
 ) -> ImportResult:
     rows = list(_records(text, source))
     vendors = _vendor_index(db)
-    emails = _known_emails(db)
+    emails: dict[str, str] = {}
     checked: list[directory.PersonIn] = []
     errors: list[RowError] = []
     for line, record in rows:
@@ -105,7 +106,8 @@ def import_people(
         try:
             person = _person_in(record, vendors)
             directory.clean_person(person)
-            _check_email(person.email, emails, line)
+            directory.check_email_free(db, person.email)
+            _check_repeated_email(person.email, emails, line)
         except InvalidInput as error:
             errors.append(RowError(line=line, reason=error.message))
             continue
@@ -135,10 +137,8 @@ def _records(text: str, source: str) -> Iterator[tuple[int, dict[str, str] | Row
             if count > MAX_ROWS:
                 raise InvalidInput(f"{source} has more than {MAX_ROWS} rows; split it")
             if len(row) > len(header):
-                yield (
-                    line,
-                    RowError(line=line, reason=f"{len(row)} cells but only {len(header)} columns"),
-                )
+                reason = f"{plural(len(row), 'cell')} but only {plural(len(header), 'column')}"
+                yield line, RowError(line=line, reason=reason)
                 continue
             yield line, dict(zip(header, [*row, *[""] * (len(header) - len(row))], strict=True))
     except csv.Error as error:
@@ -199,19 +199,14 @@ def _vendor_index(db: sqlite_utils.Database) -> dict[str, int]:
     return index
 
 
-def _known_emails(db: sqlite_utils.Database) -> dict[str, str]:
-    rows = db.execute("SELECT id, name, email FROM people WHERE email != ''").fetchall()
-    return {email.casefold(): f"{name} (person {pid})" for pid, name, email in rows}
-
-
-def _check_email(email: str, seen: dict[str, str], line: int) -> None:
-    """An email already in the production (or earlier in the file) is a duplicate person."""
+def _check_repeated_email(email: str, earlier: dict[str, str], line: int) -> None:
+    """An email on an earlier row of the same file is the same person twice."""
     key = email.strip().casefold()
     if not key:
         return
-    if key in seen:
-        raise InvalidInput(f"email {email.strip()} is already used by {seen[key]}", field="email")
-    seen[key] = f"line {line}"
+    if key in earlier:
+        raise directory.email_taken(email, earlier[key])
+    earlier[key] = f"line {line}"
 
 
 # --- export -------------------------------------------------------------------------------------

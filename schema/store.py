@@ -57,6 +57,35 @@ def insert(db: sqlite_utils.Database, table: str, values: dict[str, Any]) -> int
     return int(cursor.lastrowid or 0)
 
 
+def unchanged(
+    db: sqlite_utils.Database,
+    table: str,
+    row_id: int,
+    expected_version: int,
+    values: dict[str, Any],
+) -> bool:
+    """True when the row is still at `expected_version` and already holds `values`.
+
+    Saving such an edit would change nothing, so the service writes nothing: no version bump,
+    no event, no notice. A stale version is never 'unchanged': the update then says so.
+    """
+    cursor = db.execute(
+        f"SELECT * FROM {table} WHERE id = ? AND version = ?", [row_id, expected_version]
+    )
+    row = cursor.fetchone()
+    if row is None:
+        return False
+    current = dict(zip([c[0] for c in cursor.description], row, strict=True))
+    return all(current[column] == value for column, value in values.items())
+
+
+def contains(text: str) -> str:
+    """A LIKE pattern for `text` anywhere, its `%` and `_` taken literally: use it with
+    `ESCAPE '\\'`, or a search for `_` would match everyone."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def update_versioned(
     db: sqlite_utils.Database,
     table: str,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, time
+from datetime import date, time
 from typing import Any, TypeVar, cast
 
 from schema.errors import InvalidInput
@@ -104,10 +104,3 @@ def longitude(value: float | None, field: str = "lon") -> float | None:
     if value is not None and not -180 <= value <= 180:
         raise InvalidInput(f"{field} must be between -180 and 180", field=field)
     return value
-
-
-def wrap_after_call(call_at: datetime, wrap_at: datetime, field: str = "wrap") -> None:
-    if wrap_at <= call_at:
-        raise InvalidInput(f"{field} must be after the call time", field=field)
-    if (wrap_at - call_at).total_seconds() > 24 * 3600:
-        raise InvalidInput(f"{field} is more than 24 hours after the call", field=field)

@@ -492,7 +492,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     result = import_people_file(db, args.file)
-    print(f"Imported {result.people} people from {args.file}.")
+    print(f"Imported {plural(result.people, 'person', 'people')} from {args.file}.")
     return 0
 
 

@@ -191,3 +191,9 @@ def test_export_refuses_a_format_it_cannot_write(run: Run, prod: Prod, tmp_path:
     assert not out.exists()
     forced = run("--db", prod.path, "export", "people", "--out", out, "--format", "csv")
     assert forced.code == 0 and out.read_text().startswith("id,")
+
+
+def test_too_many_cells_counts_in_words(run: Run, prod: Prod, tmp_path: Path) -> None:
+    sheet = write_csv(tmp_path, "name\nAna,Grip\nBo\n")
+    line = one_error_line(run("--db", prod.path, "import", "people", sheet).err)
+    assert "line 2: 2 cells but only 1 column;" in line

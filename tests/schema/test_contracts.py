@@ -19,6 +19,7 @@ def test_sign_records_the_audit(fresh_db: sqlite_utils.Database) -> None:
     who = factories.person(fresh_db)
     contract = factories.sent(fresh_db, who)
     assert contract.document_sha256 == hashlib.sha256(factories.PDF).hexdigest()
+    assert contract.document_sha256 is not None
     signed = contracts.sign(
         fresh_db,
         contract.id,

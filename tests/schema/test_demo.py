@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, date, datetime
 
+import sqlite_utils
+
 from schema import contracts, demo, problems
 from schema.db import connect
 from schema.types import ContractStatus, ProblemKind
@@ -13,7 +15,7 @@ TODAY = date(2026, 12, 1)
 AT = datetime(2026, 12, 1, 10, 30, tzinfo=UTC)
 
 
-def _build(seed: int = 7) -> tuple[object, demo.DemoSummary]:
+def _build(seed: int = 7) -> tuple[sqlite_utils.Database, demo.DemoSummary]:
     db = connect(":memory:")
     return db, demo.build(db, size="small", seed=seed, today=TODAY, now=AT)
 
@@ -25,13 +27,13 @@ def test_small_demo_is_a_feature_film() -> None:
     assert 25 <= summary.days <= 32
     assert summary.vendors == 12
     assert summary.first_day < TODAY < summary.last_day
-    statuses = {c.status for c in contracts.all_contracts(db)}  # type: ignore[arg-type]
+    statuses = {c.status for c in contracts.all_contracts(db)}
     assert statuses == set(ContractStatus)
 
 
 def test_demo_has_the_planted_problems() -> None:
     db, _ = _build()
-    kinds = Counter(p.kind for p in problems.find(db))  # type: ignore[arg-type]
+    kinds = Counter(p.kind for p in problems.find(db))
     assert kinds[ProblemKind.PERSON_DOUBLE_BOOKED] >= 1
     assert kinds[ProblemKind.UNCONTRACTED_CALL] >= 1
     assert kinds[ProblemKind.SHORT_TURNAROUND] >= 1
@@ -42,13 +44,13 @@ def test_demo_is_deterministic() -> None:
     first, _ = _build(seed=3)
     second, _ = _build(seed=3)
     dump = "SELECT name, department, role FROM people ORDER BY id"
-    assert first.execute(dump).fetchall() == second.execute(dump).fetchall()  # type: ignore[attr-defined]
+    assert first.execute(dump).fetchall() == second.execute(dump).fetchall()
 
 
 def test_today_has_arrivals_before_now() -> None:
     db, summary = _build()
     rows = db.execute(
-        "SELECT count(*) FROM checkins WHERE received_at >= ?",  # type: ignore[attr-defined]
+        "SELECT count(*) FROM checkins WHERE received_at >= ?",
         ["2026-12-01T00:00:00"],
     ).fetchone()
     assert rows[0] > 20

@@ -199,6 +199,45 @@ def test_find_problems_reports_each_kind() -> None:
     turnaround = next(p for p in found if p.kind == ProblemKind.SHORT_TURNAROUND)
     assert turnaround.message == "Bo has 9h00 rest before 2026-12-02 (minimum 10h00)"
     assert [p.date for p in found] == sorted(p.date for p in found)
+    double = next(p for p in found if p.kind == ProblemKind.PERSON_DOUBLE_BOOKED)
+    assert double.message == "Ana is double-booked on 2026-12-01 (2 units)"
+
+
+def test_overlapping_calls_are_called_an_overlap_not_negative_rest() -> None:
+    """A night wrap at 06:30 after the next day's 06:00 call: no "-0h30 rest"."""
+    night = DayFacts(
+        id=1,
+        date=date(2026, 11, 25),
+        unit="Main",
+        location_id=None,
+        call_at=datetime(2026, 11, 25, 20, 30),
+        wrap_at=datetime(2026, 11, 26, 6, 30),
+    )
+    morning = DayFacts(
+        id=2,
+        date=date(2026, 11, 26),
+        unit="Main",
+        location_id=None,
+        call_at=datetime(2026, 11, 26, 6, 0),
+        wrap_at=datetime(2026, 11, 26, 18, 0),
+    )
+    calls = [
+        CallFacts(day_id=1, person_id=7, call_at=night.call_at),
+        CallFacts(day_id=2, person_id=7, call_at=morning.call_at),
+    ]
+    [problem] = rules.short_turnarounds(
+        {1: night, 2: morning}, calls, timedelta(hours=10), {7: "Vera Fitzgerald"}
+    )
+    assert problem.kind == ProblemKind.SHORT_TURNAROUND
+    assert problem.message == (
+        "Vera Fitzgerald's calls overlap: wrap 06:30 is after the next call 06:00 on 2026-11-26"
+    )
+
+
+def test_plural_says_one_person_and_no_people() -> None:
+    counted = [rules.plural(n, "person", "people") for n in (0, 1, 2)]
+    assert counted == ["0 people", "1 person", "2 people"]
+    assert (rules.plural(1, "line"), rules.plural(3, "line")) == ("1 line", "3 lines")
 
 
 # --- check-in helpers ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 import sqlite_utils
 
-from schema import notices, schedule
+from schema import events, notices, schedule
 from schema.errors import InvalidInput, StaleEdit
 from schema.types import NoticeKind
 from tests.conftest import NOW
@@ -214,3 +214,82 @@ def test_void_needs_a_reason(fresh_db: sqlite_utils.Database) -> None:
     with pytest.raises(InvalidInput) as error:
         contracts.void(fresh_db, contract.id, reason="  ", now=NOW)
     assert error.value.field == "reason"
+
+
+# --- wraps before the call ----------------------------------------------------------------------
+
+
+def test_a_night_shoot_wraps_the_next_morning(fresh_db: sqlite_utils.Database) -> None:
+    night = factories.day(fresh_db, call=time(16, 0), wrap=time(2, 0))
+    assert night.wrap_at - night.call_at == timedelta(hours=10)
+    assert night.wrap_at == datetime(2026, 12, 2, 2, 0)
+
+
+def test_a_wrap_far_before_the_call_is_refused(fresh_db: sqlite_utils.Database) -> None:
+    with pytest.raises(InvalidInput) as error:
+        factories.day(fresh_db, call=time(9, 30), wrap=time(8, 0))
+    assert error.value.field == "wrap"
+    assert error.value.message == (
+        "wrap 08:00 would be 22h30 after the 09:30 call;"
+        " a wrap earlier than the call means the next morning"
+    )
+    assert schedule.list_days(fresh_db) == []
+
+
+def test_the_longest_overnight_day_is_allowed(fresh_db: sqlite_utils.Database) -> None:
+    longest = factories.day(fresh_db, call=time(10, 0), wrap=time(6, 0))
+    assert longest.wrap_at - longest.call_at == schedule.MAX_OVERNIGHT_DAY
+    a_minute_longer = schedule.DayIn(date=longest.date, call=time(9, 59), wrap=time(6, 0))
+    with pytest.raises(InvalidInput, match="20h01 after the 09:59 call"):
+        schedule.update_day(fresh_db, longest.id, longest.version, a_minute_longer, now=NOW)
+
+
+def test_a_persons_own_wrap_far_before_their_call_is_refused(
+    fresh_db: sqlite_utils.Database, called_day: tuple
+) -> None:
+    shoot, _ = called_day
+    line = schedule.calls_for_day(fresh_db, shoot.id)[0]
+    with pytest.raises(InvalidInput, match="wrap 05:30 would be 23h30 after the 06:00 call") as e:
+        schedule.update_call(
+            fresh_db, line.call.id, line.call.version, call=time(6, 0), wrap=time(5, 30), now=NOW
+        )
+    assert e.value.field == "wrap"
+    assert schedule.calls_for_day(fresh_db, shoot.id)[0].call == line.call
+    night = schedule.update_call(
+        fresh_db, line.call.id, line.call.version, call=time(6, 0), wrap=time(1, 0), now=NOW
+    )
+    assert night.wrap_at == datetime(2026, 12, 2, 1, 0)  # 19 hours: long, but a real day
+
+
+# --- saving without a change --------------------------------------------------------------------
+
+
+def test_saving_a_day_unchanged_writes_nothing(
+    fresh_db: sqlite_utils.Database, called_day: tuple
+) -> None:
+    shoot, _ = called_day
+    before = events.latest_id(fresh_db)
+    same = schedule.DayIn(
+        date=shoot.date,
+        call=shoot.call_at.time(),
+        wrap=shoot.wrap_at.time(),
+        unit=" Main ",
+        location_id=shoot.location_id,
+    )
+    assert schedule.update_day(fresh_db, shoot.id, shoot.version, same, now=NOW) == shoot
+    assert events.latest_id(fresh_db) == before
+    assert notices.list_all(fresh_db) == []
+    moved = schedule.move_day(fresh_db, shoot.id, shoot.version, call=time(7, 0), now=NOW)
+    assert moved == shoot  # "moved" to where it already was
+    assert events.latest_id(fresh_db) == before
+
+
+def test_saving_a_call_unchanged_writes_nothing(
+    fresh_db: sqlite_utils.Database, called_day: tuple
+) -> None:
+    shoot, _ = called_day
+    call = schedule.calls_for_day(fresh_db, shoot.id)[0].call
+    before = events.latest_id(fresh_db)
+    same = schedule.update_call(fresh_db, call.id, call.version, call=time(6, 30), now=NOW)
+    assert same == call
+    assert events.latest_id(fresh_db) == before

@@ -11,6 +11,7 @@ from schema import contracts, schedule
 from schema.types import ContractStatus
 from tests.tui.conftest import TODAY, fill, make_app, settle
 from tui.dialogs.form import FormDialog
+from tui.dialogs.pick_person import PersonPicker
 from tui.dialogs.show_qr import QRDialog
 from tui.screens.schedule import ScheduleScreen
 
@@ -135,8 +136,18 @@ async def test_call_and_release_a_person(demo_path: str, db: sqlite_utils.Databa
         assert schedule.call_of(db, day.id, person_id) is not None
         calls = table(app, "#calls")
         assert name in cells(calls)
-        calls.focus()
-        await pilot.pause()
+        # Called already: the picker shows them greyed, and Enter picks nobody.
+        await pilot.press("c", *name)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PersonPicker)
+        await pilot.press("escape")
+        await settle(pilot)
+        # With the stripboard focused, r chooses nobody unseen: it moves to the day's list.
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, ScheduleScreen) and calls.has_focus
         index = next(i for i in range(calls.row_count) if name in map(str, calls.get_row_at(i)))
         await pilot.press(*["down"] * index, "r")
         await settle(pilot)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite_utils
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -27,9 +28,10 @@ class PersonPicker(DbWork, ModalScreen[int | None]):
         Binding("down", "focus_list", "List", show=False),
     ]
 
-    def __init__(self, desk: Desk, title: str) -> None:
+    def __init__(self, desk: Desk, title: str, taken: frozenset[int] = frozenset()) -> None:
+        """`taken`: people who cannot be picked here (already called that day): listed, greyed."""
         super().__init__(classes="dialog")
-        self.desk, self.title_text = desk, title
+        self.desk, self.title_text, self.taken = desk, title, taken
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-body picker"):
@@ -54,10 +56,19 @@ class PersonPicker(DbWork, ModalScreen[int | None]):
     def show(self, people: list[Person]) -> None:
         options = self.query_one("#pick-list", OptionList)
         options.clear_options()
-        options.add_options(
-            Option(f"{p.name}  [dim]{p.department} · {p.role}[/]", id=str(p.id)) for p in people
+        options.add_options(self.option(p) for p in people)
+        free = [i for i, p in enumerate(people) if p.id not in self.taken]
+        options.highlighted = free[0] if free else None
+
+    def option(self, person: Person) -> Option:
+        # Text, not markup: a name is the coordinator's data and may hold "[" or "]".
+        taken = person.id in self.taken
+        prompt = Text.assemble(
+            person.name,
+            ("  already called" if taken else "", "italic"),
+            (f"  {person.department} · {person.role}", "dim"),
         )
-        options.highlighted = 0 if people else None
+        return Option(prompt, id=str(person.id), disabled=taken)
 
     def action_focus_list(self) -> None:
         self.query_one("#pick-list").focus()

@@ -226,7 +226,9 @@ class ScheduleScreen(DeskScreen):
         if (day := self.day) is None:
             return
         title = f"Call someone on {day.date:%a %d %b} ({day.call_at:%H:%M})"
-        self.app.push_screen(PersonPicker(self.desk, title), partial(self.call_picked, day))
+        self.app.push_screen(
+            PersonPicker(self.desk, title, self.called_ids()), partial(self.call_picked, day)
+        )
 
     def call_picked(self, day: Day, person_id: int | None) -> None:
         if person_id is not None:
@@ -240,13 +242,27 @@ class ScheduleScreen(DeskScreen):
     def call(db: sqlite_utils.Database, day_id: int, person_id: int, now: datetime) -> None:
         schedule.call_person(db, day_id, person_id, now=now)
 
+    def called_ids(self) -> frozenset[int]:
+        return frozenset(line.call.person_id for line in self.lines.values())
+
     @property
     def line(self) -> CallLine | None:
         key = selected_key(self.query_one("#calls", DataTable))
         return self.lines.get(int(key)) if key else None
 
+    def chosen_line(self) -> CallLine | None:
+        """The call the cursor is on in the day's list; with the list not focused its cursor
+        is not visible, so focus it and ask for the choice instead of acting unseen."""
+        calls = self.query_one("#calls", DataTable)
+        if not calls.has_focus:
+            if calls.row_count:
+                calls.focus()
+                self.notify("Pick the person in the day's list (↑ ↓), then press the key again")
+            return None
+        return self.line
+
     def action_release(self) -> None:
-        if (line := self.line) is None:
+        if (line := self.chosen_line()) is None:
             return
         message = f"Release {line.name} from this day? They are no longer called."
         self.app.push_screen(
@@ -262,5 +278,5 @@ class ScheduleScreen(DeskScreen):
             )
 
     def action_call_time(self) -> None:
-        if (line := self.line) is not None:
+        if (line := self.chosen_line()) is not None:
             self.app.push_screen(forms.call_time_form(self.desk, line))
