@@ -99,7 +99,22 @@ class CallboardApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         for key, mode, label in VIEWS:
             yield SystemCommand(f"{label} ({key})", HINTS[mode], partial(self.switch_mode, mode))
+        yield from view_commands(screen)
         yield from super().get_system_commands(screen)
+
+
+def view_commands(screen: Screen[object]) -> Iterable[SystemCommand]:
+    """The open view's own keys in the palette, so typing "add" finds "Add day" (and shows the
+    key for next time)."""
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        if active.node is screen.app or not binding.show or not binding.description:
+            continue
+        yield SystemCommand(
+            f"{binding.description} ({binding.key_display or key})",
+            f"{screen.title or 'this view'}: press {binding.key_display or key}",
+            partial(screen.app.run_action, binding.action, active.node),
+        )
 
 
 def production_zone(db_path: str) -> ZoneInfo:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
-from litestar import Controller, MediaType, Request, Response, get
+from litestar import Controller, MediaType, Request, Response, get, head
 from litestar.params import FromPath
 
 from schema import calendar, links
@@ -84,6 +84,10 @@ class PageController(Controller):
                 "Content-Disposition": 'inline; filename="callboard.ics"',
             },
         )
+
+    @head(["/", "/api/health"], sync_to_thread=False, include_in_schema=False)
+    def alive(self) -> None:
+        """Uptime monitors and link previewers ask with HEAD: yes, it is here."""
 
     @get("/api/health", sync_to_thread=False, include_in_schema=True, tags=["health"])
     def health(self) -> Health:

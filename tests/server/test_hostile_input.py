@@ -141,3 +141,10 @@ def test_calendar_renewal_has_its_own_allowance(
         ]
         assert statuses[-1] == 429  # the link allowance of this IP is spent
         assert phone.post("/api/calendar").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/", "/api/health"])
+def test_head_for_monitors(client: TestClient[Litestar], path: str) -> None:
+    response = client.head(path)
+    assert response.status_code == 200
+    assert response.content == b""

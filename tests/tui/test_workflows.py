@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlite_utils
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, OptionList, Static
 
 from schema import contracts, schedule
 from schema.types import ContractStatus
@@ -309,3 +309,19 @@ async def test_sign_out_a_device(demo_path: str, db: sqlite_utils.Database) -> N
     assert db.execute(
         "SELECT revoked_at IS NOT NULL FROM device_sessions WHERE person_id = ?", [person_id]
     ).fetchone() == (1,)
+
+
+async def test_the_palette_finds_a_views_actions(demo_path: str) -> None:
+    app = make_app(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"add day")
+        found = app.screen.query_one(OptionList)
+        for _ in range(100):  # the palette searches in a task of its own
+            if found.option_count and "Add day" in str(found.get_option_at_index(0).prompt):
+                break
+            await pilot.pause(0.05)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, FormDialog)
+        assert "Add a shoot day" in str(app.screen.query_one(".dialog-title", Static).render())

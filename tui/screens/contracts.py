@@ -27,7 +27,7 @@ from tui.screens.base import DeskScreen
 from tui.widgets.tables import Row, Table, clip, refill, selected_key, status_cell, when
 
 FILTERS = (
-    ("Everything", "all"),
+    ("Everyone", "all"),
     ("Unsigned", "unsigned"),
     ("Awaiting countersignature", "awaiting"),
     ("Called this week, unsigned", "unsigned_called_week"),
