@@ -14,7 +14,7 @@ const REFUSED = {
   ],
   link_expired: [
     "This link has expired",
-    "Personal links work for 30 days. Ask your coordinator for a new one.",
+    "A personal link stops working if it is not opened within 30 days.",
   ],
   link_unknown: ["This link isn't recognised", "It may be mistyped or from another production."],
 };

@@ -98,7 +98,9 @@ def test_used_and_replaced_links_get_a_clear_page(
     stale = utcnow() - links.LINK_LIFETIME - timedelta(hours=1)
     other.goto(links.issue_link(prod.db, person_id, now=stale).url)
     expect(other.get_by_role("heading", name="This link has expired")).to_be_visible()
-    expect(other.get_by_text("Ask your coordinator for a new one.")).to_be_visible()
+    expect(other.get_by_text("not opened within 30 days")).to_be_visible()
+    expect(other.get_by_text("Ask your coordinator for a new link.")).to_be_visible()
+    screenshot(other, "link-expired")
 
     # The phone that is set up can open its used link again and simply carry on.
     page.goto(url)
@@ -188,6 +190,7 @@ def test_a_broken_address_says_page_not_found(phone: BrowserContext, path: str) 
     assert response is not None and response.status == 404
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     expect(page.get_by_role("link", name="Home")).to_be_visible()
+    screenshot(page, "page-not-found")
 
 
 def test_offline_check_in_and_acknowledge_are_stored_once(
