@@ -92,9 +92,8 @@ class CallboardApp(App[None]):
                     self.call_from_thread(self.feed, frozenset(e.kind for e in fresh))
 
     def feed(self, kinds: frozenset[str]) -> None:
-        for screen in self.screen_stack:
-            if isinstance(screen, DeskScreen):
-                screen.post_message(FeedChanged(kinds))
+        for screen in self.screen_stack:  # views and dialogs alike; each picks what it shows
+            screen.post_message(FeedChanged(kinds))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         for key, mode, label in VIEWS:

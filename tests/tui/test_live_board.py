@@ -6,11 +6,13 @@ import asyncio
 import sys
 import time
 
+import pytest
 import sqlite_utils
 from textual.widgets import DataTable
 
 from schema import checkins
 from tests.tui.conftest import NOW, TODAY, make_app, settle
+from tui.dialogs.show_qr import QRDialog
 
 CHECK_IN = """
 import sys
@@ -30,8 +32,9 @@ def status_of(table: DataTable[object], key: str) -> str:
     return str(table.get_row(key)[-1])
 
 
+@pytest.mark.parametrize("under_dialog", [False, True], ids=["board", "board-under-a-dialog"])
 async def test_check_in_from_another_process_updates_the_board(
-    demo_path: str, db: sqlite_utils.Database
+    demo_path: str, db: sqlite_utils.Database, under_dialog: bool
 ) -> None:
     board = next(b for b in checkins.board(db, TODAY) if any(not a.arrived_at for a in b.arrivals))
     waiting = next(a for a in board.arrivals if a.arrived_at is None)
@@ -43,6 +46,9 @@ async def test_check_in_from_another_process_updates_the_board(
         await settle(pilot)
         arrivals = app.screen.query_one("#arrivals", DataTable)
         assert "✓" not in status_of(arrivals, key)
+        if under_dialog:  # a QR code shown to someone: the board behind it stays live
+            await app.push_screen(QRDialog("A code", "https://callboard.test/l/ABCDEFGH"))
+            await settle(pilot)
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-c",
@@ -60,3 +66,4 @@ async def test_check_in_from_another_process_updates_the_board(
             assert time.monotonic() - written < 1.0, "the board did not update within a second"
             await asyncio.sleep(0.05)
         assert "✓" in status_of(arrivals, key)
+        assert isinstance(app.screen, QRDialog) is under_dialog

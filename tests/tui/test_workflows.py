@@ -325,3 +325,31 @@ async def test_the_palette_finds_a_views_actions(demo_path: str) -> None:
         await settle(pilot)
         assert isinstance(app.screen, FormDialog)
         assert "Add a shoot day" in str(app.screen.query_one(".dialog-title", Static).render())
+
+
+async def test_devices_dialog_shows_a_phone_signing_in(
+    demo_path: str, db: sqlite_utils.Database
+) -> None:
+    """A phone opening the link (the server, another process) appears in the open dialog."""
+    from schema import links
+    from tests.tui.conftest import NOW
+    from tui.dialogs.sessions import SessionsDialog
+
+    person_id, name = db.execute("SELECT id, name FROM people ORDER BY id LIMIT 1").fetchone()
+    app = make_app(demo_path, follow=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("slash", *name, "escape")
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionsDialog)
+        assert table(app, "#sessions").row_count == 0
+        token = links.issue_link(db, person_id, now=NOW).url.rsplit("/", 1)[1]
+        links.exchange_link(db, token, user_agent=IPHONE, now=NOW)
+        for _ in range(60):  # the feed is polled every half second
+            if table(app, "#sessions").row_count:
+                break
+            await pilot.pause(0.05)
+        assert str(table(app, "#sessions").get_row_at(0)[1]) == "Mobile Safari on iPhone"

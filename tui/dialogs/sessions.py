@@ -18,6 +18,7 @@ from tui.context import Desk
 from tui.data import Changed, DbWork, Refused
 from tui.dialogs.confirm import ConfirmDialog
 from tui.errors import notify_error
+from tui.screens.base import FeedChanged
 from tui.widgets.tables import Row, Table, refill, selected_key, when
 
 
@@ -95,6 +96,11 @@ class SessionsDialog(DbWork, ModalScreen[None]):
     @staticmethod
     def revoke(db: sqlite_utils.Database, session_id: int, now: datetime) -> None:
         links.revoke_session(db, session_id, now=now)
+
+    def on_feed_changed(self, message: FeedChanged) -> None:
+        """A phone opening this person's link (through the server) shows up at once."""
+        if any(kind.startswith(("session.", "access.")) for kind in message.kinds):
+            self.reload()
 
     def on_changed(self, message: Changed) -> None:
         self.notify(message.done)
