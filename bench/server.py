@@ -176,13 +176,6 @@ def run(path: Path) -> list[Row]:
                     verdict="ok" if size < FIRST_LOAD_LIMIT else "BIG",
                 )
             ]
-            rows.append(
-                Row(
-                    name="check-in in the core alone (no HTTP, writes)",
-                    value=f"{core_checkins_per_second(copy, sessions):.0f} /s",
-                    runs=2000,
-                )
-            )
             rows += _latency_rows(
                 "harness ceiling: GET /api/health", *_load(base, sessions, health=True)
             )
@@ -190,4 +183,15 @@ def run(path: Path) -> list[Row]:
             rows += _latency_rows(
                 "check-in replay (same nonce)", *_load(base, sessions, replay=True)
             )
+        # On a copy of its own: its check-ins must not turn the HTTP run's into "already".
+        core = Path(folder) / "core.db"
+        shutil.copy(path, core)
+        rate = core_checkins_per_second(core, _sessions(core))
+        rows.append(
+            Row(
+                name="check-in in the core alone (no HTTP, writes)",
+                value=f"{rate:.0f} /s",
+                runs=2000,
+            )
+        )
     return rows

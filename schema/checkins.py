@@ -62,8 +62,8 @@ class CheckinAnswer(msgspec.Struct, kw_only=True):
     called_elsewhere: str | None = None
 
 
-# Why a cookie names nobody, as a check-in answer (anything else: no session on this phone).
-_NO_PERSON = {
+# Why a cookie names nobody, as a check-in answer (a cookie never seen: no session).
+_NO_PERSON: dict[links.SessionEnd, CheckinResult] = {
     "session_revoked": CheckinResult.LINK_REVOKED,
     "session_expired": CheckinResult.SESSION_EXPIRED,
 }
@@ -87,8 +87,8 @@ def check_in(
         return CheckinAnswer(result=CheckinResult.NO_SESSION)
     person = links.session_person(db, session_token, now=now)
     if person is None:
-        ended = links.session_ended(db, session_token, now=now) or ""
-        return CheckinAnswer(result=_NO_PERSON.get(ended, CheckinResult.NO_SESSION))
+        ended = links.session_ended(db, session_token, now=now)
+        return CheckinAnswer(result=_NO_PERSON[ended] if ended else CheckinResult.NO_SESSION)
     return check_in_person(db, person, request, ip=ip, user_agent=user_agent, now=now)
 
 

@@ -11,6 +11,7 @@ import secrets
 import sqlite3
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Literal
 
 import msgspec
 import sqlite_utils
@@ -202,24 +203,33 @@ def idle_expired(last_seen_at: datetime, now: datetime) -> bool:
     return now - last_seen_at > SESSION_IDLE_LIMIT
 
 
-def session_ended(
-    db: sqlite_utils.Database, session_token: str, *, now: datetime | None = None
-) -> str | None:
-    """Why a cookie that was once a session no longer is: "session_revoked" (by the coordinator
-    or a sign-out) or "session_expired" (unused too long); None if it is live or never was."""
-    if not looks_like_token(session_token):
-        return None
-    row = db.execute(
-        "SELECT revoked_at, last_seen_at FROM device_sessions WHERE token_hash = ?",
-        [hash_token(session_token)],
-    ).fetchone()
-    if row is None:
-        return None
-    if row[0] is not None:
+# Why a session no longer names anyone: the coordinator or the phone ended it, or it went
+# unused too long. The fronts word each one (an API error code, a check-in answer, a state).
+SessionEnd = Literal["session_revoked", "session_expired"]
+
+
+def session_end(session: DeviceSession, now: datetime) -> SessionEnd | None:
+    if session.revoked_at is not None:
         return "session_revoked"
-    if idle_expired(datetime.fromisoformat(row[1]), now or utcnow()):
+    if idle_expired(session.last_seen_at, now):
         return "session_expired"
     return None
+
+
+def session_ended(
+    db: sqlite_utils.Database, session_token: str, *, now: datetime | None = None
+) -> SessionEnd | None:
+    """Why a cookie that was once a session no longer is; None if it is live or never was."""
+    if not looks_like_token(session_token):
+        return None
+    session = fetch_one(
+        db,
+        DeviceSession,
+        "SELECT id, person_id, created_at, last_seen_at, user_agent, ip, revoked_at"
+        " FROM device_sessions WHERE token_hash = ?",
+        [hash_token(session_token)],
+    )
+    return None if session is None else session_end(session, now or utcnow())
 
 
 def sessions_for(db: sqlite_utils.Database, person_id: int) -> list[DeviceSession]:

@@ -424,11 +424,14 @@ def write_poster(
     location_id: int | None,
     out_path: str | Path,
     base_url: str | None = None,
+    *,
+    replace: bool = False,
 ) -> list[Path]:
     """Write posters for one location (or all) and return the files written.
 
     The extension picks the format. Several locations make a multi-page PDF, or for SVG and
-    PNG one file per location with the location's id before the extension (gate-7.png).
+    PNG one file per location with the location's id before the extension (gate-7.png). An
+    existing file is never overwritten unless `replace`: nothing is written then.
     """
     out = Path(out_path)
     suffix = out.suffix.lower()
@@ -439,19 +442,30 @@ def write_poster(
     chosen = _chosen_locations(db, location_id)
     items = [(loc, locations.checkin_url(base, loc)) for loc in chosen]
     if suffix == ".pdf":
-        out.write_bytes(posters_pdf(items, production.name))
-        return [out]
-    written: list[Path] = []
-    for loc, url in items:
-        target = (
-            out if location_id is not None else out.with_name(f"{out.stem}-{loc.id}{out.suffix}")
-        )
-        if suffix == ".svg":
-            target.write_text(poster_svg(loc, url, production.name), encoding="utf-8")
-        else:
-            target.write_bytes(poster_png(loc, url, production.name))
-        written.append(target)
-    return written
+        files = {out: posters_pdf(items, production.name)}
+    else:
+        render = poster_svg if suffix == ".svg" else poster_png
+        files = {
+            (
+                out
+                if location_id is not None
+                else out.with_name(f"{out.stem}-{loc.id}{out.suffix}")
+            ): (_as_bytes(render(loc, url, production.name)))
+            for loc, url in items
+        }
+    if not replace and (taken := [path for path in files if path.exists()]):
+        raise InvalidInput(f"{taken[0]} already exists: choose another name", field="out")
+    for path, content in files.items():
+        try:
+            with path.open("wb" if replace else "xb") as file:  # x: never clobber, even in a race
+                file.write(content)
+        except FileExistsError:
+            raise InvalidInput(f"{path} already exists: choose another name", field="out") from None
+    return list(files)
+
+
+def _as_bytes(content: str | bytes) -> bytes:
+    return content.encode("utf-8") if isinstance(content, str) else content
 
 
 def _chosen_locations(db: sqlite_utils.Database, location_id: int | None) -> list[Location]:

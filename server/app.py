@@ -107,14 +107,20 @@ def _static_router(directory: Path) -> Router:
         directories=[directory],
         cache_control=CacheControlHeader(no_cache=True),
         include_in_schema=False,
-        guards=[no_control_characters],
+        guards=[plain_file_path],
     )
 
 
-def no_control_characters(connection: ASGIConnection[Any, Any, Any, Any], _: object) -> None:
-    """A NUL or other control character in a file path is never one of ours (and the OS would
-    refuse it with an error of its own)."""
-    if any(ord(char) < 32 for char in connection.scope["path"]):
+# Longer than any name a file system takes: the OS would refuse it with an error of its own.
+MAX_NAME_BYTES = 255
+
+
+def plain_file_path(connection: ASGIConnection[Any, Any, Any, Any], _: object) -> None:
+    """A file path with a control character (NUL...) or an overlong name is never one of ours:
+    a 404 here, rather than the OS's error as a 500."""
+    path: str = connection.scope["path"]
+    too_long = any(len(part.encode()) > MAX_NAME_BYTES for part in path.split("/"))
+    if too_long or any(ord(char) < 32 for char in path):
         raise NotFoundException()
 
 

@@ -41,7 +41,7 @@ def provide_session_token(request: Request[Any, Any, Any]) -> str | None:
     return request.cookies.get(SESSION_COOKIE) or None
 
 
-SIGNED_OUT = {
+SIGNED_OUT: dict[links.SessionEnd, str] = {
     # Also a phone's own sign-out: the file does not tell the two apart.
     "session_revoked": "this phone was signed out; ask your coordinator for a new link",
     "session_expired": (

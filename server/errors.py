@@ -7,6 +7,7 @@ unknown routes, oversized bodies) get the same shape so the PWA has one thing to
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from http import HTTPStatus
 from typing import Any
@@ -92,16 +93,24 @@ def validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Res
     message = str(first.get("message") or exc.detail)
     field = first.get("key")
     if field == "data":  # msgspec names a missing field only in its message
-        field = missing_field(message)
+        field = located(message)[1]
     return error_response(422, "invalid_input", message, field)
 
 
-def missing_field(message: str) -> str | None:
-    """`Object missing required field `code` - at `$.position``: the field, or None."""
-    marker = "missing required field `"
-    if marker not in message:
-        return None
-    return message.split(marker, 1)[1].split("`", 1)[0]
+# `Expected `bool`, got `int` - at `$.agree``: the dotted path after "at".
+_AT = re.compile(r" - at `\$\.?([^`]*)`$")
+# `Object missing required field `lat``, `Object contains unknown field `x``.
+_FIELD = re.compile(r"field `([^`]*)`")
+
+
+def located(message: str) -> tuple[str, str | None]:
+    """msgspec's message without its JSON path, and the field as a dotted name: `position.lat`
+    for `Object missing required field `lat` - at `$.position``."""
+    found = _AT.search(message)
+    text = message[: found.start()] if found else message
+    path = found.group(1).replace("[", ".").replace("]", "") if found else ""
+    named = _FIELD.search(text)
+    return text, ".".join(part for part in (path, named and named.group(1)) if part) or None
 
 
 def serialization_error(_: Request[Any, Any, Any], exc: Exception) -> Response[ErrorBody]:
@@ -131,9 +140,8 @@ def not_found_page(request: Request[Any, Any, Any]) -> Response[bytes] | None:
     wants_page = request.method == "GET" and "text/html" in request.headers.get("accept", "")
     if not wants_page or path.startswith(("/api/", "/static/")):
         return None
-    try:
-        shell = (settings_of(request.scope).static_dir / "index.html").read_bytes()
-    except OSError:
+    shell = settings_of(request.scope).static_file("index.html")
+    if shell is None:
         return None
     return Response(
         shell, status_code=404, media_type=MediaType.HTML, headers={"Cache-Control": "no-store"}

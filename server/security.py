@@ -78,8 +78,13 @@ def check_unsafe_request(
         raise PermissionDeniedException("this request came from another site")
     if handler.opt.get("multipart"):
         return
-    has_body = connection.headers.get("content-length", "0") != "0" or (
-        "transfer-encoding" in connection.headers
+    # A handler that reads a body takes JSON, always: whether a body is there at all is not
+    # for the headers to say (an ASGI server may send neither length nor encoding).
+    takes_body = handler.parsed_data_field is not None
+    has_body = (
+        takes_body
+        or connection.headers.get("content-length", "0") != "0"
+        or ("transfer-encoding" in connection.headers)
     )
     media_type = connection.headers.get("content-type", "").split(";")[0].strip().lower()
     if has_body and media_type != "application/json":

@@ -45,6 +45,13 @@ class Settings:
     # Overrides the production's stored base URL in the links this server issues (calendar).
     base_url: str | None = None
 
+    def static_file(self, name: str) -> bytes | None:
+        """One of the PWA's own files (a fixed name, never a request's path), or None."""
+        try:
+            return (self.static_dir / name).read_bytes()
+        except OSError:
+            return None
+
 
 def parse_networks(entries: list[str]) -> tuple[Network, ...]:
     """IPs or CIDRs ("10.0.0.1", "10.0.0.0/8"); a bad entry is a startup error, not a shrug."""

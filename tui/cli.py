@@ -292,6 +292,9 @@ def _posters(commands: Commands, common: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="posters.pdf (one page each), or .svg / .png (one file each, id appended)",
     )
+    sub.add_argument(
+        "--replace", action="store_true", help="overwrite existing files (default: refuse)"
+    )
 
 
 def _welcome(commands: Commands, common: argparse.ArgumentParser) -> None:
@@ -618,7 +621,9 @@ def cmd_posters(args: argparse.Namespace) -> int:
     from schema.posters import write_poster
 
     db = open_db(args)
-    written = write_poster(db, args.location, args.out, base_url=base_url(args))
+    written = write_poster(
+        db, args.location, args.out, base_url=base_url(args), replace=args.replace
+    )
     warn_if_local(db, args)
     for path in written:
         print(f"Wrote {path}")

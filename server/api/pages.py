@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -22,18 +21,10 @@ class Health(msgspec.Struct):
     ok: bool
 
 
-def _static_file(request: Request[Any, Any, Any], name: str) -> bytes | None:
-    path: Path = settings_of(request.scope).static_dir / name
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
-
-
 def _file_response(
     request: Request[Any, Any, Any], name: str, media_type: str, headers: dict[str, str]
 ) -> Response[Any]:
-    content = _static_file(request, name)
+    content = settings_of(request.scope).static_file(name)
     if content is None:
         return error_response(503, "app_missing", f"static/{name} is not installed on this server")
     return Response(content, media_type=media_type, headers=headers)
@@ -87,7 +78,7 @@ class PageController(Controller):
 
     @head(["/", "/api/health"], sync_to_thread=False, include_in_schema=False)
     def alive(self) -> None:
-        """Uptime monitors and link previewers ask with HEAD: yes, it is here."""
+        """Uptime monitors ask with HEAD: yes, it is here (nothing else answers HEAD)."""
 
     @get("/api/health", sync_to_thread=False, include_in_schema=True, tags=["health"])
     def health(self) -> Health:

@@ -309,6 +309,17 @@ def test_posters_command(run: Run, prod: Prod, tmp_path: Path) -> None:
     assert one.read_bytes().startswith(b"\x89PNG")
 
 
+def test_posters_never_overwrite_unless_asked(run: Run, prod: Prod, tmp_path: Path) -> None:
+    mine = tmp_path / "stage.png"
+    mine.write_bytes(b"the coordinator's own file")
+    refused = run("--db", prod.path, "posters", "--location", prod.stage, "--out", mine)
+    assert "already exists" in one_error_line(refused.err)
+    assert mine.read_bytes() == b"the coordinator's own file"
+    args = ("--db", prod.path, "posters", "--location", prod.stage, "--out", mine, "--replace")
+    assert run(*args).code == 0
+    assert mine.read_bytes().startswith(b"\x89PNG")
+
+
 def test_posters_bad_input(run: Run, prod: Prod, tmp_path: Path) -> None:
     result = run("--db", prod.path, "posters", "--out", tmp_path / "p.docx")
     assert ".pdf, .svg or .png" in one_error_line(result.err)

@@ -29,7 +29,7 @@ def raw(client: TestClient[Litestar], path: str, body: bytes, **headers: str) ->
 @pytest.mark.parametrize(
     ("body", "error"),
     [
-        (b"[" * 5000 + b"]" * 5000, "invalid_input"),  # deep nesting, refused at the first [
+        (b"[" * 5000 + b"]" * 5000, "invalid_input"),  # nesting: refused at the first [, typed
         (b'{"token": "\xff\xfe"}', "malformed_json"),  # not UTF-8
         (b'{"token": "abc"', "malformed_json"),  # truncated
         (b"", "malformed_json"),  # no body at all
@@ -81,7 +81,7 @@ def test_a_signature_needs_a_literal_true(
     ],
 )
 def test_check_in_fields_are_typed_strictly(
-    phones: dict[str, Phone], world: World, extra: dict, field: str
+    phones: dict[str, Phone], world: World, extra: dict[str, object], field: str
 ) -> None:
     body = {"code": world.codes["stage"], "nonce": "nonce-strict", **extra}
     response = phones["alice"].post("/api/checkins", json=body)
@@ -94,8 +94,9 @@ def test_an_origin_that_is_not_a_url_is_refused(client: TestClient[Litestar]) ->
     assert answer["status"] == 403
 
 
-def test_static_paths_with_control_characters(client: TestClient[Litestar]) -> None:
-    response = client.get("/static/app.js%00.png")
+@pytest.mark.parametrize("path", ["/static/app.js%00.png", "/static/" + "a" * 300 + ".js"])
+def test_static_paths_no_file_system_takes(client: TestClient[Litestar], path: str) -> None:
+    response = client.get(path)
     assert response.status_code == 404
     assert response.json()["error"] == "not_found"
 
@@ -143,8 +144,65 @@ def test_calendar_renewal_has_its_own_allowance(
         assert phone.post("/api/calendar").status_code == 200
 
 
+def test_calendar_renewals_are_limited_per_phone(
+    world: World, static_dir: Path, clock: Clock
+) -> None:
+    with TestClient(limited_app(world, static_dir, clock)) as client:
+        alice, bob = Phone(client), Phone(client)
+        for phone, who in ((alice, "alice"), (bob, "bob")):
+            response = phone.post("/api/session", json={"token": world.tokens[who]})
+            assert response.status_code == 200
+        statuses = [alice.post("/api/calendar").status_code for _ in range(3)]
+        assert statuses == [200, 200, 429]  # calendar=2 in limited_app
+        assert bob.post("/api/calendar").status_code == 200  # same IP, another phone
+
+
 @pytest.mark.parametrize("path", ["/", "/api/health"])
 def test_head_for_monitors(client: TestClient[Litestar], path: str) -> None:
     response = client.head(path)
     assert response.status_code == 200
     assert response.content == b""
+
+
+async def asgi_post(app: Litestar, path: str, body: bytes, headers: dict[str, str]) -> int:
+    """A request as an ASGI server may pass it on: no content-length, no transfer-encoding."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "2",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        "client": ("127.0.0.1", 40000),
+        "server": ("testserver.local", 80),
+    }
+    inbox = [{"type": "http.request", "body": body, "more_body": False}]
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        return inbox.pop(0) if inbox else {"type": "http.disconnect"}
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)  # type: ignore[arg-type]
+    return next(int(m["status"]) for m in sent if m["type"] == "http.response.start")  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", ""])
+async def test_a_body_without_length_headers_is_still_json_only(
+    app: Litestar, phones: dict[str, Phone], world: World, content_type: str
+) -> None:
+    """Strict decoding must not depend on the headers the client chose to send."""
+    body = b'{"full_name": "Vic Vendor", "agree": 1, "sha256": "' + SHA.encode() + b'"}'
+    cookie = f"callboard_session={phones['vic'].cookies['callboard_session']}"
+    headers = {"Cookie": cookie, **({"Content-Type": content_type} if content_type else {})}
+    status = await asgi_post(app, contract_url(world, "vic", "/sign"), body, headers)
+    assert status == 415
+    db = connect(world.path, migrate_schema=False)
+    assert contracts.get_contract(db, world.contracts["vic"]).status == "sent"
+    db.conn.close()

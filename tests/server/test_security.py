@@ -111,7 +111,7 @@ def test_unknown_route_and_method_are_json(phones: dict[str, Phone]) -> None:
 
 
 def limited_app(world: World, static_dir: Path, clock: Clock, **options: object) -> Litestar:
-    limits = RateLimits(session=3, checkin=5, upload=2, window_s=60)
+    limits = RateLimits(session=3, checkin=5, upload=2, calendar=2, window_s=60)
     return make_app(world, static_dir, clock, rate_limits=limits, **options)
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -89,6 +90,16 @@ def tables_pending(app: App[None]) -> bool:
         table._require_update_dimensions or table._updated_cells
         for table in app.screen.query(DataTable)
     )
+
+
+async def wait_until(
+    pilot: Pilot[None], done: Callable[[], bool], what: str, timeout: float = 5.0
+) -> None:
+    """Poll `done` while the app runs (for work on timers: the palette, the change feed)."""
+    deadline = time.monotonic() + timeout
+    while not done():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await pilot.pause(0.05)
 
 
 async def fill(pilot: Pilot[None], text: str) -> None:

@@ -9,7 +9,7 @@ from textual.widgets import DataTable, OptionList, Static
 
 from schema import contracts, schedule
 from schema.types import ContractStatus
-from tests.tui.conftest import TODAY, fill, make_app, settle
+from tests.tui.conftest import TODAY, fill, make_app, settle, wait_until
 from tui.dialogs.form import FormDialog
 from tui.dialogs.pick_person import PersonPicker
 from tui.dialogs.show_qr import QRDialog
@@ -317,10 +317,13 @@ async def test_the_palette_finds_a_views_actions(demo_path: str) -> None:
         await settle(pilot)
         await pilot.press("ctrl+p", *"add day")
         found = app.screen.query_one(OptionList)
-        for _ in range(100):  # the palette searches in a task of its own
-            if found.option_count and "Add day" in str(found.get_option_at_index(0).prompt):
-                break
-            await pilot.pause(0.05)
+        await wait_until(  # the palette searches in a task of its own
+            pilot,
+            lambda: (
+                bool(found.option_count) and "Add day" in str(found.get_option_at_index(0).prompt)
+            ),
+            "the palette to offer Add day",
+        )
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, FormDialog)
@@ -348,8 +351,5 @@ async def test_devices_dialog_shows_a_phone_signing_in(
         assert table(app, "#sessions").row_count == 0
         token = links.issue_link(db, person_id, now=NOW).url.rsplit("/", 1)[1]
         links.exchange_link(db, token, user_agent=IPHONE, now=NOW)
-        for _ in range(60):  # the feed is polled every half second
-            if table(app, "#sessions").row_count:
-                break
-            await pilot.pause(0.05)
+        await wait_until(pilot, lambda: bool(table(app, "#sessions").row_count), "the new phone")
         assert str(table(app, "#sessions").get_row_at(0)[1]) == "Mobile Safari on iPhone"

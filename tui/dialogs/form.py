@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import sqlite_utils
 from textual import on
@@ -29,6 +29,17 @@ Values = dict[str, str]
 Save = Callable[[sqlite_utils.Database, Values], Any]
 # What to tell the coordinator once saved, from the service's result ("Added Tue 01 Dec").
 Done = Callable[[Any], str]
+
+
+class Versioned(Protocol):
+    @property
+    def version(self) -> int: ...
+
+
+def saved(before: Versioned, said: Done) -> Done:
+    """What an edit tells the coordinator, or that nothing changed: the core then writes
+    nothing (no version, no notice), so "moved, see Changes" is never said of nothing."""
+    return lambda after: "No change to save" if after.version == before.version else said(after)
 
 
 @dataclass(frozen=True)

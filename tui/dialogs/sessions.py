@@ -21,6 +21,12 @@ from tui.errors import notify_error
 from tui.screens.base import FeedChanged
 from tui.widgets.tables import Row, Table, refill, selected_key, when
 
+STATES: dict[links.SessionEnd | None, str] = {
+    None: "active",
+    "session_revoked": "signed out",
+    "session_expired": "expired (unused)",
+}
+
 
 class SessionsDialog(DbWork, ModalScreen[None]):
     BINDINGS = [
@@ -69,11 +75,7 @@ class SessionsDialog(DbWork, ModalScreen[None]):
         self.query_one("#sessions-note", Static).update(note)
 
     def state(self, session: DeviceSession) -> str:
-        if session.revoked_at:
-            return "signed out"
-        if links.idle_expired(session.last_seen_at, self.desk.now()):
-            return "expired (unused)"
-        return "active"
+        return STATES[links.session_end(session, self.desk.now())]
 
     def action_revoke(self) -> None:
         key = selected_key(self.query_one("#sessions", DataTable))

@@ -21,7 +21,7 @@ from schema.posters import write_poster
 from schema.types import Location
 from tui.context import Desk
 from tui.dialogs.confirm import ConfirmDialog
-from tui.dialogs.form import Field, FormDialog, Values
+from tui.dialogs.form import Done, Field, FormDialog, Values, saved
 from tui.dialogs.parse import optional_float, whole_number
 from tui.dialogs.show_qr import QRDialog
 from tui.screens.base import DeskScreen
@@ -191,8 +191,10 @@ def location_form(desk: Desk, place: Location | None) -> FormDialog:
         )
 
     title = "Add a location" if place is None else f"Edit {place.name}"
-    verb = "Added" if place is None else "Saved"
-    return FormDialog(desk, title, location_fields(place), save, lambda p: f"{verb} {p.name}")
+    done: Done = lambda p: f"Added {p.name}"  # noqa: E731
+    if place is not None:
+        done = saved(place, lambda p: f"Saved {p.name}")
+    return FormDialog(desk, title, location_fields(place), save, done)
 
 
 def poster_form(desk: Desk, place: Location) -> FormDialog:
@@ -200,8 +202,6 @@ def poster_form(desk: Desk, place: Location) -> FormDialog:
         out = Path(values["out"]).expanduser()
         if not out.parent.is_dir():
             raise InvalidInput(f"there is no folder {out.parent}", field="out")
-        if out.exists():  # never overwrite a file the coordinator may want (or not know of)
-            raise InvalidInput(f"{out} already exists: choose another name", field="out")
         return write_poster(db, place.id, out)
 
     default = str(Path.home() / f"poster-{place.code.lower()}.pdf")

@@ -20,7 +20,7 @@ from schema.spreadsheets import import_people_file
 from schema.types import Issued, Person, PersonKind, Vendor
 from tui.context import Desk
 from tui.dialogs.confirm import ConfirmDialog
-from tui.dialogs.form import Field, FormDialog, Values
+from tui.dialogs.form import Done, Field, FormDialog, Values, saved
 from tui.dialogs.parse import optional_id
 from tui.dialogs.sessions import SessionsDialog
 from tui.dialogs.show_qr import QRDialog
@@ -59,6 +59,7 @@ class PeopleScreen(DeskScreen):
         super().__init__(desk)
         self.people: dict[int, Person] = {}
         self.vendors: list[Vendor] = []
+        self.page: Page | None = None
 
     def compose_view(self) -> ComposeResult:
         yield Input(placeholder="/ Search name, department, role, email, phone", id="search")
@@ -98,9 +99,11 @@ class PeopleScreen(DeskScreen):
         self.query_one("#search", Input).focus()
 
     def on_resize(self) -> None:
-        self.search()
+        if self.page is not None:
+            self.show_page(self.page)  # the rows shown, laid out again for the new width
 
     def show_page(self, found: Page) -> None:
+        self.page = found
         self.people = {p.id: p for p in found.people}
         extra = max(0, min(self.app.size.width, 160) - 80) // 4
         rows = [person_row(p, extra) for p in found.people]
@@ -216,10 +219,10 @@ def person_form(desk: Desk, person: Person | None, vendors: list[Vendor]) -> For
         )
 
     title = "Add a person" if person is None else f"Edit {person.name}"
-    verb = "Added" if person is None else "Saved"
-    return FormDialog(
-        desk, title, person_fields(person, vendors), save, lambda p: f"{verb} {p.name}"
-    )
+    done: Done = lambda p: f"Added {p.name}"  # noqa: E731
+    if person is not None:
+        done = saved(person, lambda p: f"Saved {p.name}")
+    return FormDialog(desk, title, person_fields(person, vendors), save, done)
 
 
 def import_form(desk: Desk) -> FormDialog:

@@ -10,7 +10,7 @@ from schema import schedule, validate
 from schema.schedule import CallLine, DayIn, DaySummary
 from schema.types import Call, Day, Location
 from tui.context import Desk
-from tui.dialogs.form import Field, FormDialog, Values
+from tui.dialogs.form import Field, FormDialog, Values, saved
 from tui.dialogs.parse import optional_id, optional_time
 
 
@@ -68,7 +68,11 @@ def edit_day_form(desk: Desk, day: Day, places: list[Location]) -> FormDialog:
 
     title = f"Edit {day.unit} unit, {day.date:%a %d %b}"
     return FormDialog(
-        desk, title, day_fields(day, day.date, places), save, lambda d: f"Saved {name(d)}"
+        desk,
+        title,
+        day_fields(day, day.date, places),
+        save,
+        saved(day, lambda d: f"Saved {name(d)}"),
     )
 
 
@@ -94,9 +98,8 @@ def move_day_form(desk: Desk, day: Day, places: list[Location]) -> FormDialog:
         )
 
     title = f"Move {day.unit} unit, {day.date:%a %d %b} (everyone called is told)"
-    return FormDialog(
-        desk, title, fields, save, lambda d: f"Moved to {name(d)}: see Changes for who has seen it"
-    )
+    moved = saved(day, lambda d: f"Moved to {name(d)}: see Changes for who has seen it")
+    return FormDialog(desk, title, fields, save, moved)
 
 
 def call_time_form(desk: Desk, line: CallLine) -> FormDialog:
@@ -115,9 +118,8 @@ def call_time_form(desk: Desk, line: CallLine) -> FormDialog:
             db, call.id, call.version, call=at, wrap=wrap, notes=values["notes"], now=desk.now()
         )
 
-    return FormDialog(
-        desk, f"Call time for {line.name}", fields, save, lambda _: f"Saved {line.name}'s call"
-    )
+    done = saved(call, lambda _: f"Saved {line.name}'s call")
+    return FormDialog(desk, f"Call time for {line.name}", fields, save, done)
 
 
 def name(day: Day) -> str:
