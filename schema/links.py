@@ -15,7 +15,6 @@ from typing import Literal
 
 import msgspec
 import sqlite_utils
-import ua_parser
 
 from schema import events
 from schema.clock import iso, utcnow
@@ -245,6 +244,8 @@ def sessions_for(db: sqlite_utils.Database, person_id: int) -> list[DeviceSessio
 def device_name(user_agent: str) -> str:
     """ "Mobile Safari on iPhone" from a browser's user agent, for the coordinator's device list;
     the start of the raw string when the parser does not know it."""
+    import ua_parser  # on first use: ~60 ms of imports every CLI command would otherwise pay
+
     found = ua_parser.parse(user_agent[:400])
     browser = found.user_agent.family if found.user_agent else ""
     device = found.device.family if found.device and found.device.family != "Other" else ""
