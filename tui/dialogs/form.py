@@ -116,7 +116,6 @@ class FormDialog(DbWork, ModalScreen[Any]):
     def clear_errors(self) -> None:
         for error in self.query(".field-error").results(Static):
             error.update("")
-            error.remove_class("shown")
 
     def show_error(self, field: str | None, message: str) -> None:
         labels = {f.name: f.label for f in self.fields}
@@ -126,7 +125,6 @@ class FormDialog(DbWork, ModalScreen[Any]):
             message = labels[field] + message[len(field) :]
         error = self.query_one(f"#error-{target}", Static)
         error.update(f"⚠ {message}")
-        error.add_class("shown")
         if target != "form":
             self.query_one(f"#field-{target}").focus()
 
@@ -149,7 +147,6 @@ class FormDialog(DbWork, ModalScreen[Any]):
         name = (event.control.id or "").removeprefix("field-")
         for error in self.query(f"#error-{name}").results(Static):
             error.update("")
-            error.remove_class("shown")
 
     @on(Button.Pressed, "#save")
     def save_pressed(self) -> None:
