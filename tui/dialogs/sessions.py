@@ -28,6 +28,12 @@ STATES: dict[links.SessionEnd | None, str] = {
 }
 
 
+def named_sessions(db: sqlite_utils.Database, person_id: int) -> list[tuple[DeviceSession, str]]:
+    """Each session with its device's name, worked out in the worker (the parser is slow to
+    load, and the interface must not stall for it)."""
+    return [(s, links.device_name(s.user_agent)) for s in links.sessions_for(db, person_id)]
+
+
 class SessionsDialog(DbWork, ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "close", "Close"),
@@ -53,25 +59,25 @@ class SessionsDialog(DbWork, ModalScreen[None]):
         self.reload()
 
     def reload(self) -> None:
-        self.fetch("sessions", partial(links.sessions_for, person_id=self.person_id), self.show)
+        self.fetch("sessions", partial(named_sessions, person_id=self.person_id), self.show)
 
-    def show(self, sessions: list[DeviceSession]) -> None:
-        self.sessions = sessions
+    def show(self, found: list[tuple[DeviceSession, str]]) -> None:
+        self.sessions = [session for session, _ in found]
         rows = [
             Row(
                 str(s.id),
                 (
                     self.state(s),
-                    links.device_name(s.user_agent),
+                    device,
                     when(s.last_seen_at, self.desk.zone),
                     when(s.created_at, self.desk.zone),
                     s.ip,
                 ),
             )
-            for s in sessions
+            for s, device in found
         ]
         refill(self.query_one("#sessions", DataTable), rows)
-        note = "No device has opened this person's link yet." if not sessions else ""
+        note = "No device has opened this person's link yet." if not found else ""
         self.query_one("#sessions-note", Static).update(note)
 
     def state(self, session: DeviceSession) -> str:
