@@ -127,8 +127,9 @@ def exchange_link(
         if used_at is not None:
             raise LinkRefused("this link was already used on another device", code="link_used")
         if moment - datetime.fromisoformat(created_at) > LINK_LIFETIME:
-            raise LinkRefused(
-                f"this link has expired (links work for {LINK_LIFETIME.days} days)",
+            raise LinkRefused(  # a sentence the PWA shows as it is
+                f"A personal link stops working if it is not opened within {LINK_LIFETIME.days}"
+                " days.",
                 code="link_expired",
             )
         db.execute(

@@ -189,7 +189,7 @@ export function answerPanel(a, sentLater = false) {
     case "session_expired":
       tone = "bad";
       title = "This phone was signed out";
-      lines = ["It had not opened Callboard for 90 days. Ask your coordinator for a new link."];
+      lines = ["It had not opened Callboard for months. Ask your coordinator for a new link."];
       break;
     default:
       tone = "bad";

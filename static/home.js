@@ -99,7 +99,7 @@ function noSession(reason) {
   }
   if (reason === "session_expired") {
     return notice("bad", "This phone was signed out", [
-      "It had not opened Callboard for 90 days.",
+      "It had not opened Callboard for months.",
       "Ask your coordinator for a new link.",
     ]);
   }

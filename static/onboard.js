@@ -12,10 +12,7 @@ const REFUSED = {
     "This link no longer works",
     "It was replaced by a newer link or switched off by your coordinator.",
   ],
-  link_expired: [
-    "This link has expired",
-    "A personal link stops working if it is not opened within 30 days.",
-  ],
+  link_expired: ["This link has expired", null], // the server says for how long links last
   link_unknown: ["This link isn't recognised", "It may be mistyped or from another production."],
 };
 
@@ -43,10 +40,9 @@ export async function onboardPage(token) {
     go("/", true);
     return;
   }
-  const [title, why] = REFUSED[res.data && res.data.error] || [
-    "This link can't be used",
-    (res.data && res.data.message) || "The server refused it.",
-  ];
+  const said = (res.data && res.data.message) || "The server refused it.";
+  const [title, own] = REFUSED[res.data && res.data.error] || ["This link can't be used", null];
+  const why = own || said;
   const who = await whoAmI().catch(() => ({ me: null }));
   show(
     notice(
