@@ -172,6 +172,10 @@ def location_in(values: Values) -> LocationIn:
         lat = check(optional_float, values["lat"], "lat")
         lon = check(optional_float, values["lon"], "lon")
         radius = check(whole_number, values["radius_m"], "radius_m")
+        # The service checks these too; here so they are marked in the same round as a typo.
+        check(validate.text, values["name"], "name", required=True)
+        check(validate.latitude, lat)
+        check(validate.longitude, lon)
     return LocationIn(
         name=values["name"],
         address=values["address"],
