@@ -535,7 +535,7 @@ def _matches(row: ChecklistRow, status: str, today: date) -> bool:
     if status == "awaiting":
         return row.status == ContractStatus.SIGNED
     if status == "unpapered":
-        return row.status is None
+        return row.unpapered
     if status == "unsigned_called_week":
         return (
             row.status in UNSIGNED

@@ -61,7 +61,9 @@ class NoticeView(msgspec.Struct, kw_only=True):
     created_at: datetime
 
 
-class CallView(msgspec.Struct, kw_only=True):
+class DayView(msgspec.Struct, kw_only=True):
+    """What every view of a call shows about its day (subclass fields follow these in JSON)."""
+
     day_id: int
     date: date
     unit: str
@@ -69,6 +71,9 @@ class CallView(msgspec.Struct, kw_only=True):
     wrap_at: datetime
     location: LocationView | None
     scenes: str
+
+
+class CallView(DayView, kw_only=True):
     notes: str
     checked_in_at: datetime | None = None  # my first arrival for this call, when there is one
 
@@ -80,14 +85,7 @@ class CrewLine(msgspec.Struct, kw_only=True):
     call_at: datetime
 
 
-class CallSheet(msgspec.Struct, kw_only=True):
-    day_id: int
-    date: date
-    unit: str
-    call_at: datetime
-    wrap_at: datetime
-    location: LocationView | None
-    scenes: str
+class CallSheet(DayView, kw_only=True):
     crew: list[CrewLine]
 
 

@@ -193,7 +193,9 @@ def short_turnarounds(
                 continue  # clearly enough rest even if the clocks change overnight: no tz maths
             rest = elapsed(wrap, after.call_at, zone)
             if rest < min_rest:
-                found.append(_turnaround(person_id, before, after, rest, min_rest, days, names))
+                found.append(
+                    _turnaround(person_id, before, after, wrap, rest, min_rest, days, names)
+                )
     return found
 
 
@@ -201,6 +203,7 @@ def _turnaround(
     person_id: int,
     before: CallFacts,
     after: CallFacts,
+    wrap: datetime,
     rest: timedelta,
     min_rest: timedelta,
     days: dict[int, DayFacts],
@@ -209,7 +212,6 @@ def _turnaround(
     name = names.get(person_id, f"person {person_id}")
     on = days[after.day_id].date.isoformat()
     if rest < timedelta(0):  # "-0h30 rest" reads as a typo; say what is wrong
-        wrap = before.wrap_at or days[before.day_id].wrap_at
         message = (
             f"{name}'s calls overlap: wrap {wrap:%H:%M} is after the next call "
             f"{after.call_at:%H:%M} on {on}"

@@ -22,11 +22,11 @@ from urllib.parse import urlsplit
 import msgspec
 import sqlite_utils
 
-from schema import directory, links, locations, problems, production, schedule, validate
+from schema import desk, directory, links, locations, problems, production, validate
 from schema.db import connect
 from schema.errors import CallboardError, InvalidInput, NotFound
 from schema.rules import plural
-from schema.types import ContractStatus, Location, Person, PersonKind, Problem
+from schema.types import Problem
 
 PROG = "callboard"
 DEFAULT_DB = "callboard.db"
@@ -638,9 +638,7 @@ def cmd_welcome(args: argparse.Namespace) -> int:
     current = production.get(db)
     base = base_url(args) or current.base_url
     today = production.local_now(current).date()
-    crew = welcome_crew(db, today)
-    vendor = welcome_vendor(db)
-    place = welcome_location(db, crew, today)
+    crew, vendor, place = desk.showcase(db, today)
     print(f"Welcome to {current.name}. Open these in a browser (or a phone that reaches {base}):")
     print()
     if crew is not None:
@@ -666,46 +664,6 @@ def cmd_welcome(args: argparse.Namespace) -> int:
     print()
     print("Each link works once, on one device; run `callboard welcome` again for fresh ones.")
     return 0
-
-
-def welcome_crew(db: sqlite_utils.Database, today: date) -> Person | None:
-    """A crew member called today with a countersigned contract, else any crew or cast."""
-    row = db.execute(
-        "SELECT p.id FROM calls c JOIN days d ON d.id = c.day_id JOIN people p ON p.id ="
-        " c.person_id WHERE d.date = ? AND p.kind = ? AND d.location_id IS NOT NULL"
-        " AND EXISTS (SELECT 1 FROM contracts k WHERE k.person_id = p.id AND k.status = ?)"
-        " ORDER BY c.call_at, p.id LIMIT 1",
-        [today.isoformat(), str(PersonKind.CREW), str(ContractStatus.COUNTERSIGNED)],
-    ).fetchone()
-    if row is None:
-        row = db.execute(
-            "SELECT id FROM people WHERE kind IN (?, ?) ORDER BY id LIMIT 1",
-            [str(PersonKind.CREW), str(PersonKind.CAST)],
-        ).fetchone()
-    return directory.get_person(db, row[0]) if row else None
-
-
-def welcome_vendor(db: sqlite_utils.Database) -> Person | None:
-    """A vendor contact, preferably one with a contract waiting for them."""
-    row = db.execute(
-        "SELECT p.id FROM people p LEFT JOIN contracts k ON k.person_id = p.id"
-        " AND k.status IN ('sent', 'viewed') WHERE p.kind = ?"
-        " ORDER BY k.id IS NULL, p.id LIMIT 1",
-        [str(PersonKind.VENDOR_CONTACT)],
-    ).fetchone()
-    return directory.get_person(db, row[0]) if row else None
-
-
-def welcome_location(
-    db: sqlite_utils.Database, crew: Person | None, today: date
-) -> Location | None:
-    """Where the chosen crew member is called today, else the first location."""
-    if crew is not None:
-        for _call, day in schedule.calls_for_person(db, crew.id, start=today):
-            if day.date == today and day.location_id is not None:
-                return locations.get_location(db, day.location_id)
-    found = locations.list_locations(db)
-    return found[0] if found else None
 
 
 if __name__ == "__main__":

@@ -42,6 +42,18 @@ def saved(before: Versioned, said: Done) -> Done:
     return lambda after: "No change to save" if after.version == before.version else said(after)
 
 
+class Named(Versioned, Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+def added_or_saved(before: Named | None) -> Done:
+    """ "Added Yard" for a new record, "Saved Yard" (or no change) for an edit of one."""
+    if before is None:
+        return lambda after: f"Added {after.name}"
+    return saved(before, lambda after: f"Saved {after.name}")
+
+
 @dataclass(frozen=True)
 class Field:
     """One input; `name` is the schema's field name, so its errors land here."""

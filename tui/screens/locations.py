@@ -21,7 +21,7 @@ from schema.posters import write_poster
 from schema.types import Location
 from tui.context import Desk
 from tui.dialogs.confirm import ConfirmDialog
-from tui.dialogs.form import Done, Field, FormDialog, Values, saved
+from tui.dialogs.form import Field, FormDialog, Values, added_or_saved
 from tui.dialogs.parse import optional_float, whole_number
 from tui.dialogs.show_qr import QRDialog
 from tui.screens.base import DeskScreen
@@ -195,10 +195,7 @@ def location_form(desk: Desk, place: Location | None) -> FormDialog:
         )
 
     title = "Add a location" if place is None else f"Edit {place.name}"
-    done: Done = lambda p: f"Added {p.name}"  # noqa: E731
-    if place is not None:
-        done = saved(place, lambda p: f"Saved {p.name}")
-    return FormDialog(desk, title, location_fields(place), save, done)
+    return FormDialog(desk, title, location_fields(place), save, added_or_saved(place))
 
 
 def poster_form(desk: Desk, place: Location) -> FormDialog:

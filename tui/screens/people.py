@@ -20,7 +20,7 @@ from schema.spreadsheets import import_people_file
 from schema.types import Issued, Person, PersonKind, Vendor
 from tui.context import Desk
 from tui.dialogs.confirm import ConfirmDialog
-from tui.dialogs.form import Done, Field, FormDialog, Values, saved
+from tui.dialogs.form import Field, FormDialog, Values, added_or_saved
 from tui.dialogs.parse import optional_id
 from tui.dialogs.sessions import SessionsDialog
 from tui.dialogs.show_qr import QRDialog
@@ -219,10 +219,7 @@ def person_form(desk: Desk, person: Person | None, vendors: list[Vendor]) -> For
         )
 
     title = "Add a person" if person is None else f"Edit {person.name}"
-    done: Done = lambda p: f"Added {p.name}"  # noqa: E731
-    if person is not None:
-        done = saved(person, lambda p: f"Saved {p.name}")
-    return FormDialog(desk, title, person_fields(person, vendors), save, done)
+    return FormDialog(desk, title, person_fields(person, vendors), save, added_or_saved(person))
 
 
 def import_form(desk: Desk) -> FormDialog:
