@@ -25,7 +25,7 @@ PROBLEMS_LIMIT_S = 1.0
 
 def build_large_demo(path: Path) -> None:
     from schema import demo
-    from schema.db import connect
+    from schema.store.connection import connect
 
     for extra in ("", "-wal", "-shm"):
         Path(f"{path}{extra}").unlink(missing_ok=True)
@@ -45,7 +45,7 @@ def bench_demo(folder: Path, runs: int) -> tuple[list[Row], Path]:
 
 def bench_problems(path: Path, runs: int) -> list[Row]:
     """`callboard problems` on the large demo, as a user runs it: a fresh process each time."""
-    command = [sys.executable, "-m", "tui.cli", "--db", str(path), "problems", "--json"]
+    command = [sys.executable, "-m", "cli", "--db", str(path), "problems", "--json"]
 
     def once() -> None:
         subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
@@ -53,7 +53,7 @@ def bench_problems(path: Path, runs: int) -> list[Row]:
     process = median_seconds(once, runs)
     startup = median_seconds(
         lambda: subprocess.run(
-            [sys.executable, "-m", "tui.cli", "--help"], check=True, capture_output=True, cwd=ROOT
+            [sys.executable, "-m", "cli", "--help"], check=True, capture_output=True, cwd=ROOT
         ),
         runs,
     )
@@ -66,7 +66,7 @@ def bench_problems(path: Path, runs: int) -> list[Row]:
 
 def _find_seconds(path: Path, runs: int) -> float:
     from schema import problems
-    from schema.db import connect
+    from schema.store.connection import connect
 
     db = connect(path)
     try:

@@ -34,7 +34,7 @@ FIRST_LOAD_LIMIT = 30 * 1024
 def _sessions(path: Path) -> list[tuple[str, str]]:
     """(session token, location code) for people called today, made through the core."""
     from schema import links, production
-    from schema.db import connect
+    from schema.store.connection import connect
 
     db = connect(path)
     try:
@@ -106,7 +106,7 @@ def core_checkins_per_second(
     from datetime import UTC, datetime
 
     from schema import checkins
-    from schema.db import connect
+    from schema.store.connection import connect
 
     db = connect(path)
     try:

@@ -13,12 +13,13 @@ from typing import Any
 import msgspec
 import sqlite_utils
 
-from schema import events, rules, validate
+from schema import rules, validate
 from schema.clock import iso, utcnow
-from schema.db import write
 from schema.errors import InvalidInput, NotFound, RuleViolation, StaleEdit
 from schema.production import COORDINATOR
-from schema.store import fetch_all, fetch_one, get, insert
+from schema.store import events
+from schema.store.connection import write
+from schema.store.rows import fetch_all, fetch_one, get, insert
 from schema.types import Contract, ContractStatus, Document, PersonKind
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024

@@ -14,10 +14,10 @@ import sqlite_utils
 
 from schema import contracts, locations, notices, schedule
 from schema.clock import utcnow
-from schema.db import read
 from schema.production import get as get_production
 from schema.production import local_now
-from schema.store import fetch_one
+from schema.store.connection import read
+from schema.store.rows import fetch_one
 from schema.types import (
     ARRIVED_RESULTS,
     Call,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import random
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import msgspec
 import sqlite_utils
@@ -18,10 +18,10 @@ from fpdf import FPDF
 
 from schema import checkins, contracts, directory, locations, notices, production, schedule
 from schema.clock import utcnow, wall_clock
-from schema.db import write
 from schema.directory import PersonIn, VendorIn
 from schema.locations import LocationIn
-from schema.types import ContractStatus, Person, PersonKind
+from schema.store.connection import write
+from schema.types import ContractStatus, Location, Person, PersonKind
 
 ACTOR = "demo"
 TIMEZONE = "Europe/London"
@@ -579,3 +579,59 @@ def _checkins(
                 user_agent="Demo phone",
                 now=moment,
             )
+
+
+# --- the front door: whom to show a newcomer first (`callboard welcome`) ---
+
+
+class Showcase(NamedTuple):
+    """Whom and where to show a newcomer first (`callboard welcome`)."""
+
+    crew: Person | None
+    vendor: Person | None
+    place: Location | None
+
+
+def showcase(db: sqlite_utils.Database, today: date) -> Showcase:
+    crew = _showcase_crew(db, today)
+    return Showcase(crew, _showcase_vendor(db), _showcase_location(db, crew, today))
+
+
+def _showcase_crew(db: sqlite_utils.Database, today: date) -> Person | None:
+    """A crew member called today with a countersigned contract, else any crew or cast."""
+    row = db.execute(
+        "SELECT p.id FROM calls c JOIN days d ON d.id = c.day_id JOIN people p ON p.id ="
+        " c.person_id WHERE d.date = ? AND p.kind = ? AND d.location_id IS NOT NULL"
+        " AND EXISTS (SELECT 1 FROM contracts k WHERE k.person_id = p.id AND k.status = ?)"
+        " ORDER BY c.call_at, p.id LIMIT 1",
+        [today.isoformat(), str(PersonKind.CREW), str(ContractStatus.COUNTERSIGNED)],
+    ).fetchone()
+    if row is None:
+        row = db.execute(
+            "SELECT id FROM people WHERE kind IN (?, ?) ORDER BY id LIMIT 1",
+            [str(PersonKind.CREW), str(PersonKind.CAST)],
+        ).fetchone()
+    return directory.get_person(db, row[0]) if row else None
+
+
+def _showcase_vendor(db: sqlite_utils.Database) -> Person | None:
+    """A vendor contact, preferably one with a contract waiting for them."""
+    row = db.execute(
+        "SELECT p.id FROM people p LEFT JOIN contracts k ON k.person_id = p.id"
+        " AND k.status IN ('sent', 'viewed') WHERE p.kind = ?"
+        " ORDER BY k.id IS NULL, p.id LIMIT 1",
+        [str(PersonKind.VENDOR_CONTACT)],
+    ).fetchone()
+    return directory.get_person(db, row[0]) if row else None
+
+
+def _showcase_location(
+    db: sqlite_utils.Database, crew: Person | None, today: date
+) -> Location | None:
+    """Where the chosen crew member is called today, else the first location."""
+    if crew is not None:
+        for _call, day in schedule.calls_for_person(db, crew.id, start=today):
+            if day.date == today and day.location_id is not None:
+                return locations.get_location(db, day.location_id)
+    found = locations.list_locations(db)
+    return found[0] if found else None

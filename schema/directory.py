@@ -8,12 +8,13 @@ from typing import Any
 import msgspec
 import sqlite_utils
 
-from schema import events, validate
+from schema import validate
 from schema.clock import utcnow
-from schema.db import write
 from schema.errors import InvalidInput, NotFound, RuleViolation
 from schema.production import COORDINATOR
-from schema.store import (
+from schema.store import events
+from schema.store.connection import write
+from schema.store.rows import (
     contains,
     delete_versioned,
     fetch_all,
@@ -307,3 +308,10 @@ def vendor_contacts(db: sqlite_utils.Database, vendor_id: int) -> list[Person]:
     return fetch_all(
         db, Person, "SELECT * FROM people WHERE vendor_id = ? ORDER BY name", [vendor_id]
     )
+
+
+def departments(db: sqlite_utils.Database) -> list[str]:
+    rows = db.execute(
+        "SELECT DISTINCT department FROM people WHERE department != '' ORDER BY department"
+    ).fetchall()
+    return [row[0] for row in rows]

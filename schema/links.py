@@ -16,13 +16,13 @@ from typing import Literal
 import msgspec
 import sqlite_utils
 
-from schema import events
 from schema.clock import iso, utcnow
-from schema.db import BUSY_TIMEOUT_MS, write
 from schema.errors import CallboardError, NotFound
 from schema.production import COORDINATOR
 from schema.production import get as get_production
-from schema.store import fetch_all, fetch_one
+from schema.store import events
+from schema.store.connection import BUSY_TIMEOUT_MS, write
+from schema.store.rows import fetch_all, fetch_one
 from schema.tokens import RandomBytes, hash_token, looks_like_token, new_token
 from schema.types import DeviceSession, Issued, Person
 

@@ -10,12 +10,13 @@ from urllib.parse import quote
 import msgspec
 import sqlite_utils
 
-from schema import events, validate
+from schema import validate
 from schema.clock import iso, utcnow
-from schema.db import write
 from schema.errors import InvalidInput
 from schema.production import COORDINATOR
-from schema.store import fetch_all, fetch_one, get, insert, unchanged, update_versioned
+from schema.store import events
+from schema.store.connection import write
+from schema.store.rows import fetch_all, fetch_one, get, insert, unchanged, update_versioned
 from schema.tokens import RandomBytes, new_code, normalize_code
 from schema.types import Location
 

@@ -8,11 +8,12 @@ from datetime import datetime
 import msgspec
 import sqlite_utils
 
-from schema import events, rules
+from schema import rules
 from schema.clock import iso, utcnow
-from schema.db import write
 from schema.errors import NotFound
-from schema.store import fetch_all, insert
+from schema.store import events
+from schema.store.connection import write
+from schema.store.rows import fetch_all, insert
 from schema.types import Notice, NoticeKind
 
 

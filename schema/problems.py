@@ -8,9 +8,9 @@ import msgspec
 import sqlite_utils
 
 from schema import contracts, directory, locations, rules
-from schema.db import read
 from schema.production import get as get_production
 from schema.production import min_rest, zone
+from schema.store.connection import read
 from schema.types import Problem
 
 

@@ -8,11 +8,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlite_utils
 
-from schema import events, validate
+from schema import validate
 from schema.clock import utcnow, wall_clock
-from schema.db import write
 from schema.errors import CallboardError, InvalidInput
-from schema.store import fetch_one, update_versioned
+from schema.store import events
+from schema.store.connection import write
+from schema.store.rows import fetch_one, update_versioned
 from schema.types import Production, ProductionKind
 
 COORDINATOR = "coordinator"

@@ -13,13 +13,14 @@ from typing import Any
 import msgspec
 import sqlite_utils
 
-from schema import events, notices, validate
+from schema import notices, validate
 from schema.clock import local_iso, utcnow
-from schema.db import read, write
 from schema.errors import InvalidInput, NotFound
 from schema.production import COORDINATOR
 from schema.rules import format_duration
-from schema.store import (
+from schema.store import events
+from schema.store.connection import read, write
+from schema.store.rows import (
     delete_versioned,
     fetch_all,
     fetch_one,

@@ -11,7 +11,7 @@ import threading
 
 import sqlite_utils
 
-from schema.db import connect
+from schema.store.connection import connect
 
 
 class ConnectionCache:

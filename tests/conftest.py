@@ -9,7 +9,7 @@ import pytest
 import sqlite_utils
 
 from schema import production
-from schema.db import connect
+from schema.store.connection import connect
 
 # A pinned moment: Tuesday 1 December 2026, 06:00 UTC (06:00 in London).
 NOW = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)

@@ -16,8 +16,9 @@ import sqlite_utils
 import zxingcpp
 from PIL import Image, ImageDraw
 
-from schema import locations, posters
+from schema import locations
 from schema.locations import LocationIn
+from schema.outputs import posters
 from schema.types import Location
 
 URL = "https://callboard.test/l/ACD4EF7H"

@@ -14,11 +14,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
-from schema import events
 from schema import production as productions
 from schema.clock import utcnow
-from schema.db import connect
 from schema.errors import CallboardError
+from schema.store import events
+from schema.store.connection import connect
 from tui.context import Clock, Desk
 from tui.data import opened
 from tui.screens.arrivals import ArrivalsScreen

@@ -16,8 +16,8 @@ import sqlite_utils
 from textual import work
 from textual.message import Message
 
-from schema.db import connect
 from schema.errors import CallboardError
+from schema.store.connection import connect
 from tui.context import Desk
 
 Query = Callable[[sqlite_utils.Database], Any]

@@ -8,8 +8,9 @@ import msgspec
 from litestar import Controller, MediaType, Request, Response, get, head
 from litestar.params import FromPath
 
-from schema import calendar, links
+from schema import links
 from schema.errors import NotFound
+from schema.outputs import calendar
 from server.deps import Db, Now
 from server.errors import error_response
 from server.security import settings_of

@@ -19,10 +19,10 @@ import sqlite_utils
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from schema import contracts, directory, links, locations, notices, production, schedule
-from schema.db import connect, write
 from schema.directory import PersonIn, VendorIn
 from schema.locations import LocationIn
 from schema.schedule import DayIn
+from schema.store.connection import connect, write
 from schema.types import NoticeKind, PersonKind
 from tests.browser_setup import find_chromium
 from tests.live_server import free_port, serving

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
+from cli.main import main
 from schema import checkins, contracts, directory, locations, production, schedule
-from schema.db import connect
 from schema.directory import PersonIn, VendorIn
 from schema.locations import LocationIn
 from schema.schedule import DayIn
+from schema.store.connection import connect
 from schema.types import PersonKind
-from tui.cli import main
 
 BASE = "https://callboard.test"
 PDF = b"%PDF-1.4\n% a deal memo\n%%EOF\n"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from schema.db import connect
+from schema.store.connection import connect
 from tests.cli.conftest import BASE, Prod, Run
 from tests.cli.test_commands import one_error_line
 
@@ -24,7 +24,7 @@ WRITER = textwrap.dedent(
     """
     import sys, time
     from schema import checkins, directory, links
-    from schema.db import connect
+    from schema.store.connection import connect
     path, person_id, code, seconds = sys.argv[1], int(sys.argv[2]), sys.argv[3], float(sys.argv[4])
     db = connect(path)
     person = directory.get_person(db, person_id)
@@ -71,7 +71,7 @@ def test_backup_bad_places(run: Run, prod: Prod, tmp_path: Path) -> None:
 
 def test_backup_while_another_process_writes(prod: Prod, tmp_path: Path) -> None:
     """Copies taken mid-write open cleanly and every check-in has its event (one moment)."""
-    from schema.backup import backup
+    from schema.store.backup import backup
 
     code = (
         connect(prod.path)
@@ -116,7 +116,7 @@ def test_backup_while_another_process_writes(prod: Prod, tmp_path: Path) -> None
 
 def _callboard() -> list[str]:
     script = Path(sys.executable).parent / "callboard"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "tui.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "cli"]
 
 
 def test_entry_point_as_a_real_process(prod: Prod) -> None:
@@ -135,7 +135,7 @@ def test_entry_point_as_a_real_process(prod: Prod) -> None:
 
 def test_errors_from_a_real_process_are_one_line(tmp_path: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "--db", str(tmp_path / "none.db"), "problems"],
+        [sys.executable, "-m", "cli", "--db", str(tmp_path / "none.db"), "problems"],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import types
 from pathlib import Path
 
 import pytest
 
+from cli.common import db_path
+from cli.parser import build_parser
 from schema import links, production
-from schema.db import connect
+from schema.store.connection import connect
 from tests.cli.conftest import BASE, Prod, Run
-from tui import cli
 
 
 def one_error_line(err: str) -> str:
@@ -28,7 +30,7 @@ def one_error_line(err: str) -> str:
 
 
 def test_every_command_and_option_has_help() -> None:
-    parser = cli.build_parser()
+    parser = build_parser()
     subparsers = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
     assert subparsers
     commands = subparsers[0].choices
@@ -72,13 +74,13 @@ def test_db_defaults_to_env_then_callboard_db(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("CALLBOARD_DB", str(tmp_path / "env.db"))
-    assert cli.db_path(cli.build_parser().parse_args(["problems"])) == tmp_path / "env.db"
-    args = cli.build_parser().parse_args(["--db", "a.db", "problems"])
-    assert cli.db_path(args) == Path("a.db")
-    args = cli.build_parser().parse_args(["problems", "--db", "b.db"])
-    assert cli.db_path(args) == Path("b.db")
+    assert db_path(build_parser().parse_args(["problems"])) == tmp_path / "env.db"
+    args = build_parser().parse_args(["--db", "a.db", "problems"])
+    assert db_path(args) == Path("a.db")
+    args = build_parser().parse_args(["problems", "--db", "b.db"])
+    assert db_path(args) == Path("b.db")
     monkeypatch.delenv("CALLBOARD_DB")
-    assert cli.db_path(cli.build_parser().parse_args(["problems"])) == Path("callboard.db")
+    assert db_path(build_parser().parse_args(["problems"])) == Path("callboard.db")
 
 
 def test_missing_production_file_is_one_line(run: Run, tmp_path: Path) -> None:
@@ -351,13 +353,13 @@ def test_serve_hands_over_to_uvicorn(run: Run, prod: Prod, monkeypatch: pytest.M
         "--quiet",
     )
     assert result.code == 0, result.err
-    assert seen["app"] == "server.app:app_from_env"
-    assert seen["factory"] is True and seen["port"] == 8123 and seen["host"] == "127.0.0.1"
+    app = seen["app"]
+    settings = app.state.settings  # type: ignore[attr-defined]
+    assert settings.db_path == str(prod.path.resolve())
+    assert [str(n) for n in settings.trusted_proxies] == ["10.0.0.1/32", "192.168.0.0/16"]
+    assert seen["port"] == 8123 and seen["host"] == "127.0.0.1"
     assert seen["proxy_headers"] is False and seen["server_header"] is False
-    import os
-
-    assert os.environ["CALLBOARD_DB"] == str(prod.path.resolve())
-    assert os.environ["CALLBOARD_TRUSTED_PROXIES"] == "10.0.0.1/32,192.168.0.0/16"
+    assert "CALLBOARD_TRUSTED_PROXIES" not in os.environ  # handed over, not smuggled
 
 
 def test_serve_refuses_a_bad_proxy_and_a_missing_file(run: Run, prod: Prod, tmp_path: Path) -> None:

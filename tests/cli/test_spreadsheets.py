@@ -7,7 +7,7 @@ import io
 import json
 from pathlib import Path
 
-from schema.db import connect
+from schema.store.connection import connect
 from tests.cli.conftest import Prod, Run, people_count
 from tests.cli.test_commands import one_error_line
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 import pytest
 import sqlite_utils
 
-from schema import checkins, links, locations, schedule
+from schema import arrivals, checkins, links, locations, schedule
 from schema.checkins import CheckinRequest, Position
 from schema.errors import InvalidInput
 from schema.types import CheckinResult
@@ -174,7 +174,7 @@ def test_board_shows_arrived_late_missing_and_unexpected(scene: dict) -> None:
         CheckinRequest(code=scene["mill"].code, nonce="stray-001"),
         now=AT_CALL,
     )
-    board = checkins.board(db, date(2026, 12, 1))
+    board = arrivals.board(db, date(2026, 12, 1))
     mill = next(b for b in board if b.location_id == scene["mill"].id)
     states = {a.name: a.state(datetime(2026, 12, 1, 7, 30)) for a in mill.arrivals}
     assert states == {
@@ -226,7 +226,7 @@ def test_after_midnight_call_on_a_night_shoot(fresh_db: sqlite_utils.Database) -
         now=arrive,
     )
     assert (answer.result, answer.call_at) == (CheckinResult.OK, datetime(2026, 12, 21, 1, 0))
-    [board] = checkins.board(fresh_db, date(2026, 12, 20))
+    [board] = arrivals.board(fresh_db, date(2026, 12, 20))
     assert [a.state(datetime(2026, 12, 21, 2, 0)) for a in board.arrivals] == ["arrived"]
 
 
@@ -256,7 +256,7 @@ def test_board_after_the_day_moved_location(scene: dict) -> None:
     _check(scene, at=AT_CALL - timedelta(minutes=5))
     shoot = schedule.get_day(db, scene["day"].id)
     schedule.move_day(db, shoot.id, shoot.version, location_id=scene["quay"].id, now=NOW)
-    board = checkins.board(db, date(2026, 12, 1))
+    board = arrivals.board(db, date(2026, 12, 1))
     assert [(b.name, len(b.arrivals)) for b in board] == [("Blackwall Quay", 1)]
     [arrival] = board[0].arrivals
     assert arrival.state(datetime(2026, 12, 1, 8, 0)) == "arrived"
@@ -323,7 +323,7 @@ def test_arrivals_do_not_follow_a_day_to_another_date(scene: dict) -> None:
     _check(scene, at=AT_CALL - timedelta(minutes=5))
     shoot = schedule.get_day(db, scene["day"].id)
     schedule.move_day(db, shoot.id, shoot.version, to_date=date(2026, 12, 2), now=NOW)
-    [board] = checkins.board(db, date(2026, 12, 2))
+    [board] = arrivals.board(db, date(2026, 12, 2))
     assert [a.arrived_at for a in board.arrivals] == [None]
     again = _check(scene, nonce="next-day-1", at=AT_CALL + timedelta(days=1, minutes=3))
     assert (again.result, again.late_minutes) == (CheckinResult.LATE, 3)

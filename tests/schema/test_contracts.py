@@ -8,8 +8,9 @@ from datetime import date
 import pytest
 import sqlite_utils
 
-from schema import contracts, events, schedule
+from schema import contracts, schedule
 from schema.errors import InvalidInput, NotFound, RuleViolation, StaleEdit
+from schema.store import events
 from schema.types import ContractStatus
 from tests.conftest import NOW
 from tests.schema import factories

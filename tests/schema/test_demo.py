@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import sqlite_utils
 
 from schema import contracts, demo, problems
-from schema.db import connect
+from schema.store.connection import connect
 from schema.types import ContractStatus, ProblemKind
 
 TODAY = date(2026, 12, 1)

@@ -6,11 +6,13 @@ from __future__ import annotations
 import pytest
 import sqlite_utils
 
-from schema import directory, events, locations, spreadsheets
+from schema import directory, locations
 from schema.directory import PersonIn, VendorIn
 from schema.errors import InvalidInput
 from schema.locations import LocationIn
-from schema.spreadsheets import ImportRefused
+from schema.outputs import spreadsheets
+from schema.outputs.spreadsheets import ImportRefused
+from schema.store import events
 from tests.conftest import NOW
 from tests.schema import factories
 

@@ -7,8 +7,9 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 import sqlite_utils
 
-from schema import events, notices, schedule
+from schema import notices, schedule
 from schema.errors import InvalidInput, StaleEdit
+from schema.store import events
 from schema.types import NoticeKind
 from tests.conftest import NOW
 from tests.schema import factories

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from schema import directory, events, locations, migrations, production, schedule
-from schema.db import connect, write
+from schema import directory, locations, production, schedule
 from schema.directory import PersonIn
 from schema.errors import CallboardError, InvalidInput, NotFound, StaleEdit
+from schema.store import events, migrations
+from schema.store.connection import connect, write
 from schema.types import PersonKind
 from tests.conftest import NOW
 from tests.schema import factories

@@ -14,10 +14,10 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from schema import contracts, directory, links, locations, production, schedule
-from schema.db import connect
 from schema.directory import PersonIn, VendorIn
 from schema.locations import LocationIn
 from schema.schedule import DayIn
+from schema.store.connection import connect
 from schema.types import PersonKind
 from server.app import create_app
 from server.settings import RateLimits

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from schema.db import connect
+from schema.store.connection import connect
 from tests.server.conftest import PDF, Phone, World
 
 SHA = hashlib.sha256(PDF).hexdigest()

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from schema import links
-from schema.db import connect
+from schema.store.connection import connect
 from tests.server.conftest import NOW, Clock, Phone, World
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from schema import links
 from schema.checkins import CheckinRequest, check_in
-from schema.db import connect
+from schema.store.connection import connect
 from tests.live_server import serving
 from tests.server.conftest import NOW, World
 

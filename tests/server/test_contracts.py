@@ -7,7 +7,7 @@ import hashlib
 import pytest
 
 from schema import contracts
-from schema.db import connect
+from schema.store.connection import connect
 from tests.server.conftest import PDF, Phone, World
 
 SHA = hashlib.sha256(PDF).hexdigest()

@@ -10,7 +10,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from schema import schedule
-from schema.db import connect
+from schema.store.connection import connect
 from tests.server.conftest import NOW, Clock, Phone, World, make_app, sign_in
 
 

@@ -12,7 +12,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from schema import contracts
-from schema.db import connect
+from schema.store.connection import connect
 from tests.server.conftest import SHELL, Clock, Phone, World
 from tests.server.test_contracts import SHA, contract_url
 from tests.server.test_security import limited_app

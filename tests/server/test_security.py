@@ -9,7 +9,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from schema.db import connect
+from schema.store.connection import connect
 from server.settings import RateLimits
 from tests.server.conftest import Clock, Phone, World, make_app
 

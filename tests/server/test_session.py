@@ -8,7 +8,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from schema import links
-from schema.db import connect
+from schema.store.connection import connect
 from schema.tokens import hash_token
 from tests.server.conftest import NOW, Clock, Phone, World, make_app, token_of
 

@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from schema import demo
-from schema.db import connect
+from schema.store.connection import connect
 from tui.app import CallboardApp
 
 TODAY = date(2026, 12, 1)

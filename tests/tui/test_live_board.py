@@ -10,7 +10,7 @@ import pytest
 import sqlite_utils
 from textual.widgets import DataTable
 
-from schema import checkins
+from schema import arrivals as arrivals_board
 from tests.tui.conftest import NOW, TODAY, make_app, settle
 from tui.dialogs.show_qr import QRDialog
 
@@ -18,7 +18,7 @@ CHECK_IN = """
 import sys
 from datetime import datetime
 from schema import checkins, directory
-from schema.db import connect
+from schema.store.connection import connect
 
 path, person_id, code, at = sys.argv[1:]
 db = connect(path)
@@ -36,7 +36,9 @@ def status_of(table: DataTable[object], key: str) -> str:
 async def test_check_in_from_another_process_updates_the_board(
     demo_path: str, db: sqlite_utils.Database, under_dialog: bool
 ) -> None:
-    board = next(b for b in checkins.board(db, TODAY) if any(not a.arrived_at for a in b.arrivals))
+    board = next(
+        b for b in arrivals_board.board(db, TODAY) if any(not a.arrived_at for a in b.arrivals)
+    )
     waiting = next(a for a in board.arrivals if a.arrived_at is None)
     code = db.execute("SELECT code FROM locations WHERE id = ?", [board.location_id]).fetchone()[0]
     key = f"{board.location_id}-{waiting.person_id}"

@@ -15,9 +15,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
-from schema import checkins
-from schema import desk as queries
-from schema.checkins import Arrival, LocationBoard
+from schema import arrivals
+from schema.arrivals import Arrival, LocationBoard
 from tui.context import Desk
 from tui.screens.base import DeskScreen
 from tui.widgets.tables import Row, Table, clip, refill
@@ -51,7 +50,7 @@ class ArrivalsScreen(DeskScreen):
         self.set_interval(TICK_SECONDS, self.render_board)
 
     def reload(self) -> None:
-        self.fetch("board", partial(checkins.board, on=self.desk.today()), self.show_boards)
+        self.fetch("board", partial(arrivals.board, on=self.desk.today()), self.show_boards)
 
     def show_boards(self, boards: list[LocationBoard]) -> None:
         self.boards = boards
@@ -66,7 +65,7 @@ class ArrivalsScreen(DeskScreen):
     def heading(self, local_now: datetime) -> Text:
         totals: Counter[str] = Counter()
         for board in self.boards:
-            totals.update(queries.tally(board, local_now))
+            totals.update(arrivals.tally(board, local_now))
         text = Text(f" {self.desk.today():%a %d %b} · now {local_now:%H:%M} · ", style="bold")
         if not self.boards:
             text.append("nobody is called today", style="dim")
@@ -80,7 +79,7 @@ CHASE_ORDER = {"missing": 0, "expected": 1, "unexpected": 2, "late": 3, "arrived
 
 
 def board_rows(board: LocationBoard, local_now: datetime) -> list[Row]:
-    counts = queries.tally(board, local_now)
+    counts = arrivals.tally(board, local_now)
     here = counts["arrived"] + counts["late"] + counts["unexpected"]
     header = Text(f"■ {clip(board.name, 22)}", style="bold")
     count = Text(f"{here}/{len(board.arrivals)} here", style="bold")

@@ -14,8 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Select, Static
 
-from schema import contracts
-from schema import desk as queries
+from schema import contracts, directory
 from schema.contracts import ChecklistRow
 from schema.errors import InvalidInput
 from schema.rules import plural
@@ -89,7 +88,7 @@ class ContractsScreen(DeskScreen):
             department=self.department,
         )
         self.fetch("checklist", query, self.show_rows)
-        self.fetch("departments", queries.departments, self.show_departments)
+        self.fetch("departments", directory.departments, self.show_departments)
 
     @on(Select.Changed)
     def filter_changed(self) -> None:

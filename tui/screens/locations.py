@@ -17,7 +17,7 @@ from schema import locations, validate
 from schema import production as productions
 from schema.errors import InvalidInput
 from schema.locations import LocationIn
-from schema.posters import write_poster
+from schema.outputs.posters import write_poster
 from schema.types import Location
 from tui.context import Desk
 from tui.dialogs.confirm import ConfirmDialog

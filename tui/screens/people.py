@@ -15,8 +15,8 @@ from textual.widgets import DataTable, Input, Static
 from schema import directory, links
 from schema.directory import PersonIn
 from schema.errors import InvalidInput
+from schema.outputs.spreadsheets import import_people_file
 from schema.rules import plural
-from schema.spreadsheets import import_people_file
 from schema.types import Issued, Person, PersonKind, Vendor
 from tui.context import Desk
 from tui.dialogs.confirm import ConfirmDialog

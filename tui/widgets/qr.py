@@ -14,7 +14,7 @@ DARK, LIGHT = "#000000", "#ffffff"
 
 def qr_matrix(data: str, border: int = 2) -> Sequence[Sequence[bool]]:
     # Imported on first use: the poster module pulls in qrcode and Pillow, slowing launch.
-    from schema.posters import qr_modules
+    from schema.outputs.posters import qr_modules
 
     return qr_modules(data, border=border, correction="M")  # a screen is never scuffed
 

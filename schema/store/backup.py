@@ -16,8 +16,8 @@ from pathlib import Path
 
 import msgspec
 
-from schema.db import BUSY_TIMEOUT_MS
 from schema.errors import CallboardError, NotFound
+from schema.store.connection import BUSY_TIMEOUT_MS
 
 
 class BackupResult(msgspec.Struct, kw_only=True):

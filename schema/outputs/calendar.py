@@ -9,10 +9,10 @@ import sqlite_utils
 
 from schema import locations, schedule
 from schema.clock import utcnow
-from schema.db import read
 from schema.production import get as get_production
 from schema.production import local_now, zone
-from schema.store import fetch_one
+from schema.store.connection import read
+from schema.store.rows import fetch_one
 from schema.types import Call, Day, Location, Person, Production
 
 # Calendar apps show a little history; older calls only bloat the feed.

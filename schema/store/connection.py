@@ -14,7 +14,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from schema.migrations import migrate
+from schema.store.migrations import migrate
 
 BUSY_TIMEOUT_MS = 10_000
 

@@ -19,10 +19,10 @@ import sqlite_utils
 
 from schema import directory
 from schema.clock import utcnow
-from schema.db import read, write
 from schema.errors import CallboardError, InvalidInput
 from schema.production import COORDINATOR
 from schema.rules import plural
+from schema.store.connection import read, write
 from schema.types import PersonKind
 
 PEOPLE_COLUMNS = ("name", "kind", "department", "role", "email", "phone", "vendor", "notes")

@@ -1,0 +1,83 @@
+"""The two fronts: the coordinator's terminal app and the crew and vendor server.
+
+This is where the composition root hands each front its settings; tui/ and server/ never
+import each other.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import ipaddress
+import sys
+
+from cli.common import Commands, base_url, command, db_path, open_db
+from schema.errors import InvalidInput
+
+
+def register(commands: Commands, common: argparse.ArgumentParser) -> None:
+    _serve(commands, common)
+    command(commands, common, "tui", "open the terminal app (the same as no command)", cmd_tui)
+
+
+def _serve(commands: Commands, common: argparse.ArgumentParser) -> None:
+    sub = command(
+        commands, common, "serve", "run the crew and vendor server (PWA and JSON API)", cmd_serve
+    )
+    sub.add_argument("--host", default="127.0.0.1", help="interface to listen on")
+    sub.add_argument("--port", type=int, default=8000, help="port to listen on")
+    sub.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=[],
+        metavar="IP",
+        help="a reverse proxy whose X-Forwarded-For is believed (IP or CIDR; repeatable)",
+    )
+    sub.add_argument(
+        "--secure-cookies",
+        action="store_true",
+        help="always mark session cookies Secure (behind a TLS-terminating proxy)",
+    )
+    sub.add_argument("--quiet", action="store_true", help="log warnings only, no access log")
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    open_db(args).conn.close()
+    app = importlib.import_module("tui.app")  # lazily: the other commands need no Textual
+    app.run(str(db_path(args)))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    path = db_path(args)
+    open_db(args).conn.close()
+    proxies = [_network(entry) for entry in args.trusted_proxy]
+    import uvicorn
+
+    from server.app import create_app
+
+    app = create_app(
+        str(path.resolve()),
+        trusted_proxies=proxies,
+        secure_cookies=True if args.secure_cookies else None,
+        base_url=base_url(args),
+    )
+    if not args.quiet:
+        print(f"Serving {path} on http://{args.host}:{args.port} (Ctrl-C stops)", file=sys.stderr)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        proxy_headers=False,
+        server_header=False,
+        log_level="warning" if args.quiet else "info",
+        access_log=not args.quiet,
+    )
+    return 0
+
+
+def _network(entry: str) -> str:
+    try:
+        return str(ipaddress.ip_network(entry.strip(), strict=False))
+    except ValueError:
+        raise InvalidInput(f"trusted proxy {entry!r} is not an IP address or network") from None

@@ -1,0 +1,77 @@
+"""People's access: personal links out, and cutting a person off."""
+
+from __future__ import annotations
+
+import argparse
+
+from cli.common import Commands, base_url, command, open_db, print_json, warn_if_local
+from schema import directory, links
+from schema.errors import NotFound
+from schema.rules import plural
+
+
+def register(commands: Commands, common: argparse.ArgumentParser) -> None:
+    _invite(commands, common)
+    _revoke(commands, common)
+
+
+def _invite(commands: Commands, common: argparse.ArgumentParser) -> None:
+    sub = command(
+        commands,
+        common,
+        "invite",
+        "issue new personal links (each person's previous unused link stops working)",
+        cmd_invite,
+    )
+    who = sub.add_mutually_exclusive_group(required=True)
+    who.add_argument("--all", action="store_true", help="everyone in the directory")
+    who.add_argument(
+        "--person",
+        type=int,
+        action="append",
+        metavar="ID",
+        help="a person's id (repeat for several)",
+    )
+    sub.add_argument(
+        "--json", action="store_true", help="print [{person_id, name, email, url}, ...]"
+    )
+
+
+def _revoke(commands: Commands, common: argparse.ArgumentParser) -> None:
+    sub = command(
+        commands,
+        common,
+        "revoke",
+        "cut a person off: their unused link, every phone session and calendar feed stop working",
+        cmd_revoke,
+    )
+    sub.add_argument("--person", type=int, required=True, metavar="ID", help="the person's id")
+
+
+def cmd_invite(args: argparse.Namespace) -> int:
+    db = open_db(args)
+    ids = [p.id for p in directory.list_people(db)] if args.all else list(args.person)
+    if not ids:
+        raise NotFound("the directory has nobody to invite yet")
+    issued = links.issue_links(db, ids, base_url=base_url(args))
+    warn_if_local(db, args)
+    if args.json:
+        print_json(issued)
+        return 0
+    for item in issued:
+        contact = f" <{item.email}>" if item.email else ""
+        print(f"{item.person_id:>5}  {item.name}{contact}\n       {item.url}")
+    print(f"{plural(len(issued), 'new link')}; each person's previous unused link no longer works.")
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    """A lost phone or a departure: everything that lets this person in stops working."""
+    db = open_db(args)
+    person = directory.get_person(db, args.person)
+    count = links.revoke_all(db, person.id)
+    print(
+        f"{person.name}: {plural(count, 'link, session or feed', 'links, sessions and feeds')}"
+        " revoked; `callboard invite --person ID` gives them a fresh link."
+    )
+    return 0

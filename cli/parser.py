@@ -1,0 +1,46 @@
+"""The `callboard` parser: the common options and one registration per command group.
+
+A new feature adds a module under cli/commands/ with a `register(commands, common)` function and
+names it in COMMAND_GROUPS; the commands themselves live in those modules, not here.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from cli.commands import fronts, locations, people, problems, production, spreadsheets
+from cli.common import DEFAULT_DB, PROG
+
+COMMAND_GROUPS = (production, people, locations, spreadsheets, problems, fronts)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="The production coordinator's desk. With no command, opens the terminal app.",
+    )
+    add_common(parser, None)
+    parser.set_defaults(handler=fronts.cmd_tui)
+    common = argparse.ArgumentParser(add_help=False)
+    add_common(common, argparse.SUPPRESS)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for group in COMMAND_GROUPS:
+        group.register(commands, common)
+    return parser
+
+
+def add_common(parser: argparse.ArgumentParser, default: Any) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        default=default,
+        help=f"the production file (default: $CALLBOARD_DB or ./{DEFAULT_DB})",
+    )
+    parser.add_argument(
+        "--base-url",
+        metavar="URL",
+        default=default,
+        help="the public address of the crew server, for links and QR codes "
+        "(overrides the production's setting; init, demo and settings store it)",
+    )
