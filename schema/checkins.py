@@ -17,6 +17,7 @@ import sqlite_utils
 from schema import links, locations, rules
 from schema.clock import iso, local_iso, utcnow, wall_clock
 from schema.errors import InvalidInput
+from schema.event_kinds import EventKind
 from schema.production import get as get_production
 from schema.production import zone
 from schema.store import events
@@ -113,7 +114,7 @@ def check_in_person(
         events.record(
             db,
             actor=f"person:{person.id}",
-            kind="checkin.recorded",
+            kind=EventKind.CHECKIN_RECORDED,
             subject=f"location:{values['location_id']}",
             now=received,
             data={

@@ -16,6 +16,7 @@ import sqlite_utils
 from schema import rules, validate
 from schema.clock import iso, utcnow
 from schema.errors import InvalidInput, NotFound, RuleViolation, StaleEdit
+from schema.event_kinds import EventKind
 from schema.production import COORDINATOR
 from schema.store import events
 from schema.store.connection import write
@@ -89,7 +90,7 @@ def add_contract(
         events.record(
             db,
             actor=actor,
-            kind="contract.added",
+            kind=EventKind.CONTRACT_ADDED,
             subject=f"contract:{contract_id}",
             now=moment,
             data={"person_id": person_id, "kind": kind},
@@ -295,7 +296,7 @@ def _transition(
     events.record(
         db,
         actor=actor,
-        kind=f"contract.{target}",
+        kind=EventKind(f"contract.{target}"),
         subject=f"contract:{contract_id}",
         now=now,
         data=values,
@@ -426,7 +427,7 @@ def attach_document(
         events.record(
             db,
             actor=actor,
-            kind="contract.document_attached",
+            kind=EventKind.CONTRACT_DOCUMENT_ATTACHED,
             subject=f"contract:{contract_id}",
             now=moment,
             data={
@@ -472,7 +473,7 @@ def upload_signed_copy(
         events.record(
             db,
             actor=actor,
-            kind="contract.signed_copy_uploaded",
+            kind=EventKind.CONTRACT_SIGNED_COPY_UPLOADED,
             subject=f"contract:{contract_id}",
             now=moment,
             data={"document_id": document.id, "sha256": document.sha256, "size": document.size},

@@ -11,6 +11,7 @@ import sqlite_utils
 from schema import validate
 from schema.clock import utcnow
 from schema.errors import InvalidInput, NotFound, RuleViolation
+from schema.event_kinds import EventKind
 from schema.production import COORDINATOR
 from schema.store import events
 from schema.store.connection import write
@@ -82,7 +83,7 @@ def add_person(
         events.record(
             db,
             actor=actor,
-            kind="person.added",
+            kind=EventKind.PERSON_ADDED,
             subject=f"person:{person_id}",
             now=now or utcnow(),
             data={"name": values["name"]},
@@ -113,7 +114,7 @@ def update_person(
         events.record(
             db,
             actor=actor,
-            kind="person.updated",
+            kind=EventKind.PERSON_UPDATED,
             subject=f"person:{person_id}",
             now=now or utcnow(),
             data=values,
@@ -144,7 +145,7 @@ def delete_person(
         events.record(
             db,
             actor=actor,
-            kind="person.deleted",
+            kind=EventKind.PERSON_DELETED,
             subject=f"person:{person_id}",
             now=now or utcnow(),
         )
@@ -261,7 +262,7 @@ def add_vendor(
         events.record(
             db,
             actor=actor,
-            kind="vendor.added",
+            kind=EventKind.VENDOR_ADDED,
             subject=f"vendor:{vendor_id}",
             now=now or utcnow(),
             data={"name": values["name"]},
@@ -286,7 +287,7 @@ def update_vendor(
         events.record(
             db,
             actor=actor,
-            kind="vendor.updated",
+            kind=EventKind.VENDOR_UPDATED,
             subject=f"vendor:{vendor_id}",
             now=now or utcnow(),
             data=values,

@@ -18,6 +18,7 @@ import sqlite_utils
 
 from schema.clock import iso, utcnow
 from schema.errors import CallboardError, NotFound
+from schema.event_kinds import EventKind
 from schema.production import COORDINATOR
 from schema.production import get as get_production
 from schema.store import events
@@ -82,7 +83,11 @@ def issue_links(
                 [person_id, hash_token(token), iso(moment)],
             )
             events.record(
-                db, actor=actor, kind="link.issued", subject=f"person:{person_id}", now=moment
+                db,
+                actor=actor,
+                kind=EventKind.LINK_ISSUED,
+                subject=f"person:{person_id}",
+                now=moment,
             )
             issued.append(
                 Issued(
@@ -145,7 +150,7 @@ def exchange_link(
         events.record(
             db,
             actor=f"person:{person_id}",
-            kind="session.started",
+            kind=EventKind.SESSION_STARTED,
             subject=f"person:{person_id}",
             now=moment,
             data={"ip": ip[:64], "user_agent": user_agent[:400]},
@@ -277,7 +282,7 @@ def revoke_session(
         events.record(
             db,
             actor=actor,
-            kind="session.revoked",
+            kind=EventKind.SESSION_REVOKED,
             subject=f"person:{row[0]}",
             now=moment,
             data={"session_id": session_id},
@@ -307,7 +312,7 @@ def revoke_all(
         events.record(
             db,
             actor=actor,
-            kind="access.revoked",
+            kind=EventKind.ACCESS_REVOKED,
             subject=f"person:{person_id}",
             now=moment,
             data={"count": count},
@@ -336,7 +341,7 @@ def end_session(
         events.record(
             db,
             actor=f"person:{row[1]}",
-            kind="session.ended",
+            kind=EventKind.SESSION_ENDED,
             subject=f"person:{row[1]}",
             now=moment,
             data={"session_id": row[0]},
@@ -374,7 +379,7 @@ def issue_calendar_feed(
         events.record(
             db,
             actor=f"person:{person_id}",
-            kind="calendar.issued",
+            kind=EventKind.CALENDAR_ISSUED,
             subject=f"person:{person_id}",
             now=moment,
         )

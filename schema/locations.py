@@ -13,6 +13,7 @@ import sqlite_utils
 from schema import validate
 from schema.clock import iso, utcnow
 from schema.errors import InvalidInput
+from schema.event_kinds import EventKind
 from schema.production import COORDINATOR
 from schema.store import events
 from schema.store.connection import write
@@ -80,7 +81,7 @@ def add_location(
         events.record(
             db,
             actor=actor,
-            kind="location.added",
+            kind=EventKind.LOCATION_ADDED,
             subject=f"location:{location_id}",
             now=moment,
             data={"name": values["name"]},
@@ -108,7 +109,7 @@ def update_location(
         events.record(
             db,
             actor=actor,
-            kind="location.updated",
+            kind=EventKind.LOCATION_UPDATED,
             subject=f"location:{location_id}",
             now=now or utcnow(),
             data=values,
@@ -146,7 +147,7 @@ def rotate_code(
         events.record(
             db,
             actor=actor,
-            kind="location.code_rotated",
+            kind=EventKind.LOCATION_CODE_ROTATED,
             subject=f"location:{location_id}",
             now=moment,
             data={"old": old.code, "new": code},

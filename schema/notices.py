@@ -11,6 +11,7 @@ import sqlite_utils
 from schema import rules
 from schema.clock import iso, utcnow
 from schema.errors import NotFound
+from schema.event_kinds import EventKind
 from schema.store import events
 from schema.store.connection import write
 from schema.store.rows import fetch_all, insert
@@ -61,7 +62,7 @@ def create(
     events.record(
         db,
         actor=actor,
-        kind="notice.created",
+        kind=EventKind.NOTICE_CREATED,
         subject=f"notice:{notice_id}",
         now=now,
         data={
@@ -165,7 +166,7 @@ def acknowledge(
         events.record(
             db,
             actor=f"person:{person_id}",
-            kind="notice.acknowledged",
+            kind=EventKind.NOTICE_ACKNOWLEDGED,
             subject=f"notice:{notice_id}",
             now=moment,
             data={"person_id": person_id, "replayed": replayed, "nonce": nonce[:64]},

@@ -11,6 +11,7 @@ import sqlite_utils
 from schema import validate
 from schema.clock import utcnow, wall_clock
 from schema.errors import CallboardError, InvalidInput
+from schema.event_kinds import EventKind
 from schema.store import events
 from schema.store.connection import write
 from schema.store.rows import fetch_one, update_versioned
@@ -60,7 +61,7 @@ def create(
         events.record(
             db,
             actor=actor,
-            kind="production.created",
+            kind=EventKind.PRODUCTION_CREATED,
             subject="production",
             now=now or utcnow(),
             data=values,
@@ -82,7 +83,7 @@ def update(
         events.record(
             db,
             actor=actor,
-            kind="production.updated",
+            kind=EventKind.PRODUCTION_UPDATED,
             subject="production",
             now=now or utcnow(),
             data=values,

@@ -16,6 +16,7 @@ import sqlite_utils
 from schema import notices, validate
 from schema.clock import local_iso, utcnow
 from schema.errors import InvalidInput, NotFound
+from schema.event_kinds import EventKind
 from schema.production import COORDINATOR
 from schema.rules import format_duration
 from schema.store import events
@@ -132,7 +133,7 @@ def add_day(
         events.record(
             db,
             actor=actor,
-            kind="day.added",
+            kind=EventKind.DAY_ADDED,
             subject=f"day:{day_id}",
             now=now or utcnow(),
             data=values,
@@ -165,7 +166,7 @@ def update_day(
         events.record(
             db,
             actor=actor,
-            kind="day.updated",
+            kind=EventKind.DAY_UPDATED,
             subject=f"day:{day_id}",
             now=moment,
             data={**values, "detached_checkins": detached},
@@ -228,7 +229,7 @@ def delete_day(
         events.record(
             db,
             actor=actor,
-            kind="day.deleted",
+            kind=EventKind.DAY_DELETED,
             subject=f"day:{day_id}",
             now=moment,
             data={"date": day.date.isoformat(), "unit": day.unit, "called": len(called)},
@@ -299,7 +300,7 @@ def call_person(
         events.record(
             db,
             actor=actor,
-            kind="call.added",
+            kind=EventKind.CALL_ADDED,
             subject=f"day:{day_id}",
             now=now or utcnow(),
             data={"call_id": call_id, "person_id": person_id, **values},
@@ -330,7 +331,7 @@ def update_call(
         events.record(
             db,
             actor=actor,
-            kind="call.updated",
+            kind=EventKind.CALL_UPDATED,
             subject=f"day:{day.id}",
             now=moment,
             data={"call_id": call_id, "person_id": existing.person_id, **values},
@@ -376,7 +377,7 @@ def release_person(
         events.record(
             db,
             actor=actor,
-            kind="call.released",
+            kind=EventKind.CALL_RELEASED,
             subject=f"day:{existing.day_id}",
             now=moment,
             data={"call_id": call_id, "person_id": existing.person_id},

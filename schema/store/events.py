@@ -9,6 +9,7 @@ import msgspec
 import sqlite_utils
 
 from schema.clock import iso
+from schema.event_kinds import EventKind
 from schema.types import Event
 
 _encoder = msgspec.json.Encoder()
@@ -18,7 +19,7 @@ def record(
     db: sqlite_utils.Database,
     *,
     actor: str,
-    kind: str,
+    kind: EventKind,
     subject: str,
     now: datetime,
     data: dict[str, Any] | None = None,

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from schema import links
+from schema.event_kinds import family
 from schema.types import DeviceSession
 from tui.context import Desk
 from tui.data import Changed, DbWork, Refused
@@ -20,6 +21,9 @@ from tui.dialogs.confirm import ConfirmDialog
 from tui.errors import notify_error
 from tui.screens.base import FeedChanged
 from tui.widgets.tables import Row, Table, refill, selected_key, when
+
+# A phone opening or losing this person's access.
+WATCH = family("session", "access")
 
 STATES: dict[links.SessionEnd | None, str] = {
     None: "active",
@@ -107,7 +111,7 @@ class SessionsDialog(DbWork, ModalScreen[None]):
 
     def on_feed_changed(self, message: FeedChanged) -> None:
         """A phone opening this person's link (through the server) shows up at once."""
-        if any(kind.startswith(("session.", "access.")) for kind in message.kinds):
+        if not WATCH.isdisjoint(message.kinds):
             self.reload()
 
     def on_changed(self, message: Changed) -> None:

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Static
 
 from schema import arrivals
 from schema.arrivals import Arrival, LocationBoard
+from schema.event_kinds import family
 from tui.context import Desk
 from tui.screens.base import DeskScreen
 from tui.widgets.tables import Row, Table, clip, refill
@@ -33,7 +34,7 @@ STATE_STYLES = {
 
 class ArrivalsScreen(DeskScreen):
     VIEW = "arrivals"
-    WATCH = ("checkin.", "call.", "day.", "location.")
+    WATCH = family("checkin", "call", "day", "location", "person")
 
     def __init__(self, desk: Desk) -> None:
         super().__init__(desk)

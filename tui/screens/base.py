@@ -9,6 +9,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from schema.event_kinds import EventKind
 from tui.context import Desk
 from tui.data import Changed, DbWork, Refused
 from tui.errors import notify_error
@@ -24,10 +25,11 @@ class FeedChanged(Message, bubble=False):
 
 
 class DeskScreen(DbWork, Screen[None]):
-    """A whole view. Subclasses set VIEW, WATCH (event kinds they show) and `reload`."""
+    """A whole view. Subclasses set VIEW, WATCH (the event kinds whose records they show, from
+    schema.event_kinds) and `reload`."""
 
     VIEW: ClassVar[str] = ""
-    WATCH: ClassVar[tuple[str, ...]] = ()
+    WATCH: ClassVar[frozenset[EventKind]] = frozenset()
 
     def __init__(self, desk: Desk) -> None:
         super().__init__(id=f"{self.VIEW}-screen")
@@ -48,7 +50,7 @@ class DeskScreen(DbWork, Screen[None]):
         self.reload()
 
     def on_feed_changed(self, message: FeedChanged) -> None:
-        if self.is_current and any(kind.startswith(self.WATCH) for kind in message.kinds):
+        if self.is_current and not self.WATCH.isdisjoint(message.kinds):
             self.reload()
 
     def on_changed(self, message: Changed) -> None:

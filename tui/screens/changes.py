@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Static
 
 from schema import notices
+from schema.event_kinds import family
 from schema.notices import NoticeStatus, RecipientStatus
 from tui.context import Desk
 from tui.screens.base import DeskScreen
@@ -26,7 +27,7 @@ KIND_LABELS = {
 
 class ChangesScreen(DeskScreen):
     VIEW = "changes"
-    WATCH = ("notice.",)
+    WATCH = family("notice")
 
     def __init__(self, desk: Desk) -> None:
         super().__init__(desk)

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Select, Static
 from schema import contracts, directory
 from schema.contracts import ChecklistRow
 from schema.errors import InvalidInput
+from schema.event_kinds import family
 from schema.rules import plural
 from schema.types import Contract
 from tui.context import Desk
@@ -37,7 +38,7 @@ ALL_DEPARTMENTS = ""
 
 class ContractsScreen(DeskScreen):
     VIEW = "contracts"
-    WATCH = ("contract.", "person.", "call.", "day.")
+    WATCH = family("contract", "person", "call", "day")
     BINDINGS = [
         Binding("f", "next_filter", "Filter"),
         Binding("n", "new_contract", "New"),

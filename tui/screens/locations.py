@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Static
 from schema import locations, validate
 from schema import production as productions
 from schema.errors import InvalidInput
+from schema.event_kinds import family
 from schema.locations import LocationIn
 from schema.outputs.posters import write_poster
 from schema.types import Location
@@ -40,7 +41,7 @@ def places(db: sqlite_utils.Database) -> Places:
 
 class LocationsScreen(DeskScreen):
     VIEW = "locations"
-    WATCH = ("location.", "production.")
+    WATCH = family("location", "production")
     BINDINGS = [
         Binding("a", "add", "Add"),
         Binding("e", "edit", "Edit"),

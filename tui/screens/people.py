@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Input, Static
 from schema import directory, links
 from schema.directory import PersonIn
 from schema.errors import InvalidInput
+from schema.event_kinds import family
 from schema.outputs.spreadsheets import import_people_file
 from schema.rules import plural
 from schema.types import Issued, Person, PersonKind, Vendor
@@ -44,7 +45,7 @@ def page(db: sqlite_utils.Database, search: str) -> Page:
 
 class PeopleScreen(DeskScreen):
     VIEW = "people"
-    WATCH = ("person.", "vendor.")
+    WATCH = family("person", "vendor")
     BINDINGS = [
         Binding("slash", "search", "Search"),
         Binding("escape", "leave_search", "To the list", show=False),

@@ -15,6 +15,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from schema import locations, problems, schedule
+from schema.event_kinds import family
 from schema.rules import plural
 from schema.schedule import CallLine, DaySummary
 from schema.types import Day, Location, Problem
@@ -28,7 +29,7 @@ from tui.widgets.tables import Row, Table, clip, refill, selected_key, status_ce
 
 class ScheduleScreen(DeskScreen):
     VIEW = "schedule"
-    WATCH = ("day.", "call.", "contract.", "location.", "person.")
+    WATCH = family("day", "call", "contract", "location", "person")
     BINDINGS = [
         Binding("a", "add_day", "Add day"),
         Binding("e", "edit_day", "Edit"),

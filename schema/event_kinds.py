@@ -1,0 +1,68 @@
+"""Every kind of event the core records, named once.
+
+The events table is both the audit trail and the TUI's change feed: a view declares the
+families it watches (`family("call")`), and tests check that each watched family is one the
+core emits. A kind is `<family>.<what happened>`; a new feature adds its members here.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class EventKind(StrEnum):
+    PRODUCTION_CREATED = "production.created"
+    PRODUCTION_UPDATED = "production.updated"
+
+    PERSON_ADDED = "person.added"
+    PERSON_UPDATED = "person.updated"
+    PERSON_DELETED = "person.deleted"
+    VENDOR_ADDED = "vendor.added"
+    VENDOR_UPDATED = "vendor.updated"
+
+    LOCATION_ADDED = "location.added"
+    LOCATION_UPDATED = "location.updated"
+    LOCATION_CODE_ROTATED = "location.code_rotated"
+
+    DAY_ADDED = "day.added"
+    DAY_UPDATED = "day.updated"
+    DAY_DELETED = "day.deleted"
+    CALL_ADDED = "call.added"
+    CALL_UPDATED = "call.updated"
+    CALL_RELEASED = "call.released"
+
+    NOTICE_CREATED = "notice.created"
+    NOTICE_ACKNOWLEDGED = "notice.acknowledged"
+
+    CONTRACT_ADDED = "contract.added"
+    CONTRACT_SENT = "contract.sent"
+    CONTRACT_VIEWED = "contract.viewed"
+    CONTRACT_SIGNED = "contract.signed"
+    CONTRACT_COUNTERSIGNED = "contract.countersigned"
+    CONTRACT_VOID = "contract.void"
+    CONTRACT_DOCUMENT_ATTACHED = "contract.document_attached"
+    CONTRACT_SIGNED_COPY_UPLOADED = "contract.signed_copy_uploaded"
+
+    CHECKIN_RECORDED = "checkin.recorded"
+
+    LINK_ISSUED = "link.issued"
+    SESSION_STARTED = "session.started"
+    SESSION_REVOKED = "session.revoked"
+    SESSION_ENDED = "session.ended"
+    ACCESS_REVOKED = "access.revoked"
+    CALENDAR_ISSUED = "calendar.issued"
+
+    @property
+    def family(self) -> str:
+        return self.value.split(".", 1)[0]
+
+
+def family(*names: str) -> frozenset[EventKind]:
+    """Every kind in the named families: what a view that shows those records watches.
+
+    An unknown family is a mistake in the view, not an empty watch list."""
+    found = frozenset(kind for kind in EventKind if kind.family in names)
+    missing = set(names) - {kind.family for kind in found}
+    if missing:
+        raise ValueError(f"no event kinds in families {sorted(missing)}")
+    return found
