@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from datetime import date
 from functools import partial
@@ -12,15 +11,17 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from schema import production as productions
 from schema.clock import utcnow
 from schema.errors import CallboardError
-from schema.store import events
+from schema.event_kinds import EventKind
 from schema.store.connection import connect
 from tui.context import Clock, Desk
-from tui.data import opened
+from tui.feed import FeedFollower, pause
+from tui.logs import install as install_log
+from tui.logs import log, log_path
 from tui.screens.arrivals import ArrivalsScreen
 from tui.screens.base import DeskScreen, FeedChanged
 from tui.screens.changes import ChangesScreen
@@ -74,26 +75,68 @@ class CallboardApp(App[None]):
             self.add_mode(mode, partial(screen, self.desk))
 
     def on_mount(self) -> None:
+        install_log()
         self.switch_mode("schedule")
         if self.follow:
             self.follow_events()
 
     @work(thread=True, group="follow", exit_on_error=False)
     def follow_events(self) -> None:
-        """Poll the events table by id; new rows tell the open views to refresh."""
+        """Follow the events table by id; new rows tell the open views to refresh.
+
+        The loop outlives any error: it backs off, reopens its connection and resumes from the
+        last event it saw, so nothing written meanwhile (by the server, another coordinator)
+        is missed. The coordinator is told once that the board is catching up, and again
+        when it is back in step."""
         worker = get_current_worker()
-        with opened(self.desk.db_path) as db:
-            seen = events.latest_id(db)
-            while not worker.is_cancelled:
-                time.sleep(FOLLOW_SECONDS)
-                if events.latest_id(db) > seen:
-                    fresh = events.since(db, seen)
-                    seen = fresh[-1].id
-                    self.call_from_thread(self.feed, frozenset(e.kind for e in fresh))
+        follower = FeedFollower(self.desk.db_path)
+        while not worker.is_cancelled:
+            try:
+                kinds = follower.poll()
+            except Exception as error:
+                delay = follower.failed(error)
+                if follower.failures == 1:
+                    self.call_from_thread(self.feed_lost, error)
+                pause(worker, delay)
+                continue
+            if follower.recovered:
+                self.call_from_thread(self.feed_recovered)
+                kinds = frozenset(EventKind)  # whatever happened meanwhile: every view reloads
+            if kinds:
+                self.call_from_thread(self.feed, kinds)
+            pause(worker, FOLLOW_SECONDS)
+        follower.close()
 
     def feed(self, kinds: frozenset[str]) -> None:
         for screen in self.screen_stack:  # views and dialogs alike; each picks what it shows
             screen.post_message(FeedChanged(kinds))
+
+    def feed_lost(self, error: Exception) -> None:
+        log.warning("change feed lost: %s", error, exc_info=error)
+        self.notify(
+            "Lost touch with the production file; the board is catching up and will refresh "
+            "by itself.",
+            title="Catching up",
+            severity="warning",
+            timeout=10,
+        )
+
+    def feed_recovered(self) -> None:
+        log.info("change feed back in step")
+        self.notify("Back in step with the production file.", title="Caught up", timeout=6)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker that failed outside the database helpers: a notification, not a crash."""
+        if event.state != WorkerState.ERROR or event.worker.group == "follow":
+            return
+        error = event.worker.error
+        log.error("worker %s failed", event.worker.name, exc_info=error)
+        self.notify(
+            f"Something went wrong ({type(error).__name__}); the detail is in {log_path()}",
+            title="Could not do that",
+            severity="error",
+            timeout=10,
+        )
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         for key, mode, label in VIEWS:

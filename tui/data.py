@@ -19,6 +19,7 @@ from textual.message import Message
 from schema.errors import CallboardError
 from schema.store.connection import connect
 from tui.context import Desk
+from tui.logs import log, log_path
 
 Query = Callable[[sqlite_utils.Database], Any]
 Apply = Callable[[Any], None]
@@ -35,12 +36,21 @@ def opened(path: str) -> Iterator[sqlite_utils.Database]:
 
 
 def as_domain_error(error: Exception) -> CallboardError:
+    """What the coordinator is told. An error the core did not raise on purpose (a bug) is
+    logged with its traceback and reported as one line that says where the detail is."""
     if isinstance(error, CallboardError):
         return error
     if isinstance(error, OSError):  # a file the coordinator named: unreadable, no such folder
         where = f"{error.filename}: " if error.filename else ""
         return CallboardError(f"{where}{error.strerror or error}", code="file")
-    return CallboardError(f"the database said: {error}", code="database")
+    if isinstance(error, sqlite3.Error):
+        return CallboardError(f"the database said: {error}", code="database")
+    log.error("unexpected error in a database worker", exc_info=error)
+    return CallboardError(
+        f"something went wrong ({type(error).__name__}); nothing was saved. "
+        f"The detail is in {log_path()}",
+        code="internal",
+    )
 
 
 class Loaded(Message, bubble=False):
@@ -89,7 +99,7 @@ class DbWork:
         try:
             with opened(self.desk.db_path) as db:
                 payload = query(db)
-        except (CallboardError, sqlite3.Error, OSError) as error:
+        except Exception as error:  # a notification, never a crash (as_domain_error logs bugs)
             self.post_message(Refused(as_domain_error(error)))
             return
         self.post_message(Loaded(slot, ticket, payload, apply))
@@ -99,7 +109,7 @@ class DbWork:
         try:
             with opened(self.desk.db_path) as db:
                 result = action(db)
-        except (CallboardError, sqlite3.Error, OSError) as error:
+        except Exception as error:  # a notification, never a crash (as_domain_error logs bugs)
             self.post_message(Refused(as_domain_error(error)))
             return
         self.post_message(Changed(result, done, after))

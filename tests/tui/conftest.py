@@ -105,3 +105,17 @@ async def wait_until(
 async def fill(pilot: Pilot[None], text: str) -> None:
     """Replace the focused Input's text by typing, as a person would."""
     await pilot.press("end", "ctrl+u", *text)
+
+
+@pytest.fixture(autouse=True)
+def tui_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Each test's own log file: a failure's traceback lands here, never in the home folder."""
+    import logging
+
+    path = tmp_path / "tui.log"
+    monkeypatch.setenv("CALLBOARD_TUI_LOG", str(path))
+    yield path
+    log = logging.getLogger("callboard.tui")
+    for handler in [h for h in log.handlers if getattr(h, "callboard", False)]:
+        log.removeHandler(handler)
+        handler.close()
