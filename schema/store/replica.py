@@ -131,8 +131,10 @@ def replica_url(text: str) -> str:
             "(see docs/replication.md)",
             field="url",
         )
-    if parts.scheme == "file" and not parts.path.startswith("/"):
-        raise InvalidInput("a file:// replica URL needs an absolute path", field="url")
+    if parts.scheme == "file" and (parts.netloc not in ("", "localhost") or not parts.path):
+        raise InvalidInput(
+            "a file:// replica URL needs an absolute path: file:///folder", field="url"
+        )
     return text
 
 
@@ -414,7 +416,7 @@ def judge(status: StatusFile, now: datetime) -> ReplicaStatus:
         when = status.stopped_at or status.checked_at
         return ReplicaStatus(
             state=ReplicaState.STOPPED,
-            message=f"replication stopped {_ago(now - when)}; replica {_behind(lag)}",
+            message=f"replication stopped {_ago(now - when)}; later changes are not replicated",
             **common,
         )
     if lag > BEHIND_LIMIT.total_seconds():
