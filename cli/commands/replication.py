@@ -88,6 +88,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
         f"Restored {result.path}{when}: integrity {result.integrity}, "
         f"{result.events:,} events, none missing{last}."
     )
+    if result.note:
+        print(f"Note: {result.note}.")
     return 0
 
 

@@ -94,6 +94,7 @@ class RestoreResult(msgspec.Struct, kw_only=True):
     integrity: str
     events: int
     last_event_at: str | None
+    note: str = ""
 
 
 # ---- the binary and the replica URL ----------------------------------------------------------
@@ -154,6 +155,7 @@ def config_text(db_path: Path, url: str, socket_path: Path) -> str:
     config = {
         "socket": {"enabled": True, "path": str(socket_path)},
         "shutdown-sync-timeout": "10s",
+        "logging": {"stderr": True},  # stdout stays the command's own
         "dbs": [{"path": _plain_path(db_path), "replica": replica}],
     }
     return msgspec.json.format(msgspec.json.encode(config), indent=2).decode()
@@ -461,33 +463,70 @@ def restore(url: str, dest: str | Path, *, at: datetime | None = None) -> Restor
     folder = Path(tempfile.mkdtemp(prefix=f".{target.name}.restore-", dir=target.parent))
     try:
         restored = folder / target.name
-        _litestream_restore(source, restored, at)
+        note = _litestream_restore(source, restored, at)
         _self_contained(restored)
         integrity, events, last_at = check(restored)
         _link_into_place(restored, target)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return RestoreResult(
-        path=str(target), at=at, integrity=integrity, events=events, last_event_at=last_at
+        path=str(target),
+        at=at,
+        integrity=integrity,
+        events=events,
+        last_event_at=last_at,
+        note=note,
     )
 
 
-def _litestream_restore(url: str, output: Path, at: datetime | None) -> None:
+def _litestream_restore(url: str, output: Path, at: datetime | None) -> str:
+    """Run `litestream restore`; returns a note when `at` was after the replica's last change
+    (then the latest is what the production was at `at`, as far as anyone replicated)."""
     command = [str(binary()), "restore", "-o", str(output)]
+    note = ""
     if at is not None:
-        stamp = at.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-        command += ["-timestamp", stamp]
+        first, last = _time_bounds(url)
+        if at < first:
+            raise CallboardError(
+                f"the replica begins at {first:%Y-%m-%d %H:%M:%S} UTC; choose a later --at",
+                code="restore",
+            )
+        if at >= last:
+            note = f"nothing was replicated after {last:%Y-%m-%d %H:%M:%S} UTC: restored that"
+        else:
+            stamp = at.astimezone(UTC).isoformat(timespec="milliseconds")
+            command += ["-timestamp", stamp.replace("+00:00", "Z")]
+    _run_litestream([*command, url], url)
+    if not output.is_file():
+        raise CallboardError(f"cannot restore from {url}: Litestream wrote nothing", code="restore")
+    return note
+
+
+def _time_bounds(url: str) -> tuple[datetime, datetime]:
+    """The first and last moments the replica holds (its LTX files' times, to the second)."""
+    listed = _run_litestream([str(binary()), "ltx", "-level", "all", "-json", url], url)
+    files = msgspec.json.decode(listed or "[]", type=list[_LtxFile])
+    if not files:
+        raise CallboardError(f"cannot restore from {url}: no backup there (is the URL right?)")
+    stamps = [f.timestamp for f in files]
+    return min(stamps), max(stamps) + timedelta(seconds=1)  # listed to the whole second
+
+
+class _LtxFile(msgspec.Struct):
+    timestamp: datetime
+
+
+def _run_litestream(command: list[str], url: str) -> str:
     done = subprocess.run(  # noqa: S603 (our binary, an argument list, no shell)
-        [*command, url], capture_output=True, text=True, check=False
+        command, capture_output=True, text=True, check=False
     )
-    if done.returncode != 0 or not output.is_file():
+    if done.returncode != 0:
         said = (done.stderr or done.stdout).strip().splitlines()
         reason = said[-1].removeprefix("Error: ") if said else f"status {done.returncode}"
-        if "timestamp does not exist" in reason:
-            reason = "the replica holds nothing that early"
-        elif "no matching backup files" in reason:
+        if "no matching backup files" in reason or "no backups found" in reason:
             reason = "no backup there (is the URL right?)"
         raise CallboardError(f"cannot restore from {url}: {reason}", code="restore")
+    return done.stdout
 
 
 def _self_contained(path: Path) -> None:
