@@ -31,6 +31,7 @@ import sys
 import sysconfig
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -293,12 +294,22 @@ class Replicator:
                 self._write_status()
                 pause = RESTART_AFTER_S[min(failures, len(RESTART_AFTER_S) - 1)]
                 failures += 1
-                if self._stopping.wait(pause):
+                if not self._pause(pause):
                     return
                 self._spawn()
                 continue
             if self._check():
                 failures = 0
+
+    def _pause(self, seconds: float) -> bool:
+        """Wait before a restart, still saying we are here (and why); False when stopping."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            if self._stopping.wait(min(left, CHECK_EVERY_S)):
+                return False
+            self.status.checked_at = self.clock()
+            self._write_status()
+        return True
 
     def _end_child(self) -> None:
         if self.child is None or self.child.poll() is not None:

@@ -19,12 +19,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import msgspec
 import pytest
 
 from schema import demo, directory, links, production
 from schema.directory import PersonIn
 from schema.store.connection import connect
-from schema.store.replica import Replicator, read_status, restore, status_path
+from schema.store.replica import Replicator, StatusFile, read_status, restore, status_path
 from tests.cli.conftest import Run
 from tests.cli.test_commands import one_error_line
 from tests.live_server import free_port, wait_until_up
@@ -223,6 +224,12 @@ def test_point_in_time_restore_between_two_events(prod: Path, tmp_path: Path, ru
     latest = tmp_path / "latest.db"
     assert run("--db", latest, "restore", "--from", replica).code == 0
     assert {"Before Thecut", "After Thecut"} <= names(latest)
+    too_early = run("--db", tmp_path / "x.db", "restore", "--from", replica, "--at", "2020-01-01")
+    assert "the replica begins at" in one_error_line(too_early.err)
+    after = run("--db", tmp_path / "later.db", "restore", "--from", replica, "--at", "2099-01-01")
+    assert after.code == 0, after.err
+    assert "Note: nothing was replicated after" in after.out
+    assert {"Before Thecut", "After Thecut"} <= names(tmp_path / "later.db")
     assert status_path(prod).is_file()  # the replicating process left its last word
     assert read_status(prod, datetime.now(UTC)).state == "stopped"
 
@@ -266,3 +273,31 @@ def test_status_says_how_far_behind(prod: Path, tmp_path: Path, run: Run) -> Non
     result = run("--db", prod, "status")
     assert result.code == 3  # a replica more than a minute behind is a problem
     assert "replication stopped" in result.out
+
+
+def test_a_killed_litestream_is_restarted(prod: Path, tmp_path: Path) -> None:
+    with Replicator(prod, str(tmp_path / "replica"), log=subprocess.DEVNULL) as replicator:
+        wait_for_replica(prod)
+        first = replicator.child
+        assert first is not None
+        first.kill()
+        deadline = time.monotonic() + 20
+        seen_error = False
+        while time.monotonic() < deadline:
+            status = status_file(prod)
+            seen_error = seen_error or status.error.startswith("litestream exited")
+            if seen_error and replicator.child is not first and not status.error:
+                break
+            time.sleep(0.2)
+        assert seen_error, "the death was reported"
+        second = replicator.child
+        assert second is not None and second is not first and second.poll() is None
+        add_person(prod, "After Restart")
+        time.sleep(3.0)
+    restored = tmp_path / "restored.db"
+    restore(str(tmp_path / "replica"), restored)
+    assert "After Restart" in names(restored)
+
+
+def status_file(path: Path) -> StatusFile:
+    return msgspec.json.decode(status_path(path).read_bytes(), type=StatusFile)
