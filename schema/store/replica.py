@@ -201,6 +201,7 @@ class Replicator:
             raise NotFound(f"no production file at {db_path}")
         self.url = replica_url(url)
         _check_environment(self.url)
+        _refuse_a_second(self.db_path, clock())
         self.log = log
         self.log_level = log_level
         self.clock = clock
@@ -346,6 +347,26 @@ class Replicator:
         temp = target.with_name(f".{target.name}.{os.getpid()}")
         temp.write_bytes(msgspec.json.encode(self.status))
         temp.replace(target)
+
+
+def _refuse_a_second(db_path: Path, now: datetime) -> None:
+    """Two Litestreams on one file would fight over its WAL and the replica."""
+    try:
+        other = msgspec.json.decode(status_path(db_path).read_bytes(), type=StatusFile)
+    except (FileNotFoundError, msgspec.DecodeError):
+        return
+    if other.stopped_at is not None or now - other.checked_at > STALE_AFTER:
+        return
+    try:
+        os.kill(other.pid, 0)
+    except ProcessLookupError:
+        return
+    except PermissionError:
+        pass  # alive, another user's
+    raise CallboardError(
+        f"{db_path} is already being replicated to {other.url} by process {other.pid}",
+        code="replicating",
+    )
 
 
 def _die_with_parent() -> None:

@@ -24,6 +24,7 @@ import pytest
 
 from schema import demo, directory, links, production
 from schema.directory import PersonIn
+from schema.errors import CallboardError
 from schema.store.connection import connect
 from schema.store.replica import Replicator, StatusFile, read_status, restore, status_path
 from tests.cli.conftest import Run
@@ -278,6 +279,8 @@ def test_status_says_how_far_behind(prod: Path, tmp_path: Path, run: Run) -> Non
 def test_a_killed_litestream_is_restarted(prod: Path, tmp_path: Path) -> None:
     with Replicator(prod, str(tmp_path / "replica"), log=subprocess.DEVNULL) as replicator:
         wait_for_replica(prod)
+        with pytest.raises(CallboardError, match="already being replicated"):
+            Replicator(prod, str(tmp_path / "elsewhere"))
         first = replicator.child
         assert first is not None
         first.kill()
