@@ -58,18 +58,32 @@ def register(commands: Commands, common: argparse.ArgumentParser) -> None:
     sub.add_argument("--json", action="store_true", help="print the status as JSON")
 
 
+class _Stopped(Exception):
+    """SIGTERM or Ctrl-C: raised in the main thread, which then stops Litestream itself (a
+    signal handler must not touch the locks the main thread may be holding)."""
+
+
+def _stop_once(*_: object) -> None:
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, signal.SIG_IGN)  # a second signal must not cut the stop short
+    raise _Stopped
+
+
 def cmd_replicate(args: argparse.Namespace) -> int:
     open_db(args).conn.close()  # a clear error for a missing or foreign file
     replicator = Replicator(db_path(args), args.to)
     for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: replicator.request_stop())
-    with replicator:
-        print(
-            f"Replicating {db_path(args)} to {replicator.url} (Ctrl-C stops; "
-            "`callboard status` shows how far behind the replica is)",
-            file=sys.stderr,
-        )
-        replicator.wait()
+        signal.signal(signum, _stop_once)
+    try:
+        with replicator:
+            print(
+                f"Replicating {db_path(args)} to {replicator.url} (Ctrl-C stops; "
+                "`callboard status` shows how far behind the replica is)",
+                file=sys.stderr,
+            )
+            replicator.wait()
+    except _Stopped:
+        pass
     return 0
 
 

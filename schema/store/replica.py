@@ -50,6 +50,7 @@ RESTART_AFTER_S = (2.0, 5.0, 15.0, 60.0)  # Litestream died: wait, then start it
 STOP_TIMEOUT_S = 20.0  # Litestream's final sync on SIGTERM (shutdown-sync-timeout is 10 s)
 STATUS_SUFFIX = "-replica.json"
 T = TypeVar("T")
+SAFE_IN_PATH = "/._-~+=,@:"
 SCHEMES = ("file", "s3", "gs", "abs", "sftp", "webdav", "webdavs", "nats", "oss")
 
 
@@ -121,7 +122,7 @@ def replica_url(text: str) -> str:
         raise InvalidInput("a replica URL cannot contain '$'", field="url")
     parts = urlsplit(text)
     if not parts.scheme or len(parts.scheme) == 1:  # no scheme (or a Windows drive letter)
-        return Path(text).expanduser().resolve().as_uri()
+        return _folder_url(Path(text).expanduser().resolve())
     if parts.scheme not in SCHEMES:
         raise InvalidInput(
             f"unsupported replica URL scheme {parts.scheme!r}; use one of {', '.join(SCHEMES)}",
@@ -138,6 +139,20 @@ def replica_url(text: str) -> str:
             "a file:// replica URL needs an absolute path: file:///folder", field="url"
         )
     return text
+
+
+def _folder_url(folder: Path) -> str:
+    """file:// plus the path. Litestream does not decode a file URL's escapes (it would write
+    "my replica" as a folder named "my%20replica"), so a path that needs escaping is refused."""
+    text = str(folder)
+    odd = sorted({c for c in text if not (c.isascii() and (c.isalnum() or c in SAFE_IN_PATH))})
+    if odd:
+        raise InvalidInput(
+            f"choose a replica folder whose path has no {' '.join(repr(c) for c in odd)}: "
+            "Litestream would store it under an escaped name",
+            field="url",
+        )
+    return f"file://{text}"
 
 
 def _plain_path(path: Path) -> str:
@@ -229,12 +244,9 @@ class Replicator:
             raise self._failed
         return self
 
-    def request_stop(self) -> None:
-        """Ask the watcher to stop (safe from a signal handler)."""
-        self._stopping.set()
-
     def wait(self) -> None:
-        """Block until `request_stop()` (a signal handler or another thread)."""
+        """Block until another thread calls `stop()`. A signal handler must not call `stop()`:
+        it runs in this thread, maybe while it holds the event's lock; raise instead."""
         while not self._stopping.wait(1.0):
             pass
 

@@ -304,3 +304,31 @@ def test_a_killed_litestream_is_restarted(prod: Path, tmp_path: Path) -> None:
 
 def status_file(path: Path) -> StatusFile:
     return msgspec.json.decode(status_path(path).read_bytes(), type=StatusFile)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+def test_replicate_stops_cleanly_on_a_signal(prod: Path, tmp_path: Path, signum: int) -> None:
+    """`callboard replicate` as a real process: one signal stops Litestream and the process,
+    and the status file says so."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CALLBOARD_")}
+    command = [sys.executable, "-m", "cli", "--db", str(prod), "replicate", "--to"]
+    with open(tmp_path / "replicate.log", "wb") as log:
+        process = subprocess.Popen(
+            [*command, str(tmp_path / "replica")],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for_replica(prod)
+        children = litestream_children(process.pid)
+        assert len(children) == 1
+        time.sleep(0.7)  # mid-way between two of its checks
+        process.send_signal(signum)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert not Path(f"/proc/{children[0]}").exists()
+    assert status_file(prod).stopped_at is not None

@@ -43,6 +43,7 @@ def test_urls(tmp_path: Path) -> None:
         ("ftp://host/x", "unsupported"),
         ("s3://bucket/$HOME", "'$'"),
         ("file://relative/path", "absolute"),
+        ("/srv/my replica", "no ' '"),
     ]:
         with pytest.raises(InvalidInput, match=re.escape(says)):
             replica_url(bad)
