@@ -467,12 +467,10 @@ def judge(status: StatusFile, now: datetime) -> ReplicaStatus:
         )
     if lag > BEHIND_LIMIT.total_seconds():
         reason = f" ({status.error})" if status.error else ""
-        return ReplicaStatus(
-            state=ReplicaState.BEHIND, message=f"replica {_behind(lag)}{reason}", **common
-        )
+        return ReplicaStatus(state=ReplicaState.BEHIND, message=f"{_behind(lag)}{reason}", **common)
     if status.synced_at is None:
         return ReplicaStatus(state=ReplicaState.STARTING, message="replication starting", **common)
-    return ReplicaStatus(state=ReplicaState.OK, message=f"replica {_behind(lag)}", **common)
+    return ReplicaStatus(state=ReplicaState.OK, message=_behind(lag), **common)
 
 
 def _behind(lag: float) -> str:

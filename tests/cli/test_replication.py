@@ -268,7 +268,7 @@ def test_status_says_how_far_behind(prod: Path, tmp_path: Path, run: Run) -> Non
         wait_for_replica(prod)
         result = run("--db", prod, "status")
         assert result.code == 0, result.out
-        assert "Replica: replica up to date" in result.out
+        assert "Replica: up to date" in result.out
     stale = status_path(prod).read_text().replace('"stopped_at":"20', '"stopped_at":"19')
     status_path(prod).write_text(stale.replace('"synced_at":"20', '"synced_at":"19'))
     result = run("--db", prod, "status")

@@ -91,16 +91,16 @@ def status(**changes: object) -> StatusFile:
 
 def test_lag_judgement() -> None:
     ok = judge(status(), NOW)
-    assert (ok.state, ok.message, ok.problem) == (ReplicaState.OK, "replica up to date", False)
+    assert (ok.state, ok.message, ok.problem) == (ReplicaState.OK, "up to date", False)
     slow = judge(status(synced_at=NOW - timedelta(seconds=40)), NOW)
     assert (slow.state, slow.message, slow.problem) == (
         ReplicaState.OK,
-        "replica 40 s behind",
+        "40 s behind",
         False,
     )
     behind = judge(status(synced_at=NOW - timedelta(minutes=3), error="network down"), NOW)
     assert behind.state == ReplicaState.BEHIND
-    assert behind.message == "replica 3 min behind (network down)"
+    assert behind.message == "3 min behind (network down)"
     assert behind.problem
     starting = judge(status(synced_at=None, started_at=NOW - timedelta(seconds=3)), NOW)
     assert (starting.state, starting.problem) == (ReplicaState.STARTING, False)

@@ -38,13 +38,13 @@ async def test_up_to_date_then_behind(demo_path: str) -> None:
         await settle(pilot)
         line = app.screen.query_one(ReplicaLine)
         assert line.display
-        assert str(line.render()) == "Replica: replica up to date -> file:///srv/replica"
+        assert str(line.render()) == "Replica: up to date -> file:///srv/replica"
         assert not line.has_class("-problem")
         assert not app._notifications
 
         write_status(demo_path, timedelta(minutes=4))
         await wait_until(pilot, lambda: line.has_class("-problem"), "the line to turn red", 6)
-        assert str(line.render()) == "Replica: replica 4 min behind -> file:///srv/replica"
+        assert str(line.render()) == "Replica: 4 min behind -> file:///srv/replica"
         assert [n.title for n in app._notifications] == ["Replica behind"]
         await pilot.press("2")  # every view shows it
         await settle(pilot)

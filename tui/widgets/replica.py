@@ -43,8 +43,8 @@ class ReplicaLine(Static):
         elif not _TOLD.get(self.app, False) and self.screen.is_current:
             _TOLD[self.app] = True
             self.notify(
-                f"{self.status.message}: changes since then exist only on this machine. "
-                "Check `callboard status` and the replicating process.",
+                f"The replica: {self.status.message}. Recent changes exist only on this "
+                "machine; check `callboard status` and the replicating process.",
                 title="Replica behind",
                 severity="error",
                 timeout=20,
