@@ -37,7 +37,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import msgspec
 
@@ -339,7 +339,7 @@ class Replicator:
         """Ask Litestream when the replica last caught up; True when it answered."""
         try:
             listed = _socket_get(self.socket, "/list", _Listing)
-            position = _socket_get(self.socket, f"/txid?path={self.db_path}", _Position)
+            position = _socket_get(self.socket, f"/txid?path={quote(str(self.db_path))}", _Position)
         except (OSError, http.client.HTTPException, ValueError) as error:
             self.status.error = f"litestream is not answering: {error}"
             self.status.checked_at = self.clock()
