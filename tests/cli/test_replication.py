@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -100,6 +101,11 @@ def litestream_children(pid: int) -> list[int]:
     return found
 
 
+def _config_of(pid: int) -> Path:
+    arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    return Path(arguments[arguments.index(b"-config") + 1].decode())
+
+
 @pytest.fixture
 def server_with_replica(
     prod: Path, tmp_path: Path
@@ -161,6 +167,7 @@ def test_crash_under_load_loses_nothing_older_than_a_sync(
     time.sleep(LOAD_SECONDS)
     replicas = litestream_children(server.pid)
     assert replicas, "serve --replicate runs litestream as its child"
+    configs = [_config_of(pid) for pid in replicas]  # its private folder: nobody left to clean it
     crash_at = time.monotonic()
     for pid in replicas:  # Litestream first: killed with the server it would get a clean SIGTERM
         os.kill(pid, signal.SIGKILL)
@@ -170,6 +177,8 @@ def test_crash_under_load_loses_nothing_older_than_a_sync(
     for thread in threads:
         thread.join(timeout=15)
 
+    for config in configs:
+        shutil.rmtree(config.parent)
     restored = tmp_path / "restored.db"
     result = restore(str(tmp_path / "replica"), restored)
     assert result.integrity == "ok"
