@@ -110,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         rows += bench_problems(path, max(args.runs, 5))
         rows += bench_tui(path)
         rows += bench_server(path)
+        rows += _hook("bench.replication", "replication", path)  # off beside on (#15)
     print()
     print(f"Callboard benchmarks ({os.cpu_count()} CPUs, Python {sys.version.split()[0]})")
     print(table(rows))

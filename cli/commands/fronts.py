@@ -11,6 +11,7 @@ import importlib
 import ipaddress
 import sys
 
+from cli.commands import replication
 from cli.common import Commands, base_url, command, db_path, open_db
 from schema.errors import InvalidInput
 
@@ -39,6 +40,11 @@ def _serve(commands: Commands, common: argparse.ArgumentParser) -> None:
         help="always mark session cookies Secure (behind a TLS-terminating proxy)",
     )
     sub.add_argument("--quiet", action="store_true", help="log warnings only, no access log")
+    sub.add_argument(
+        "--replicate",
+        metavar="URL",
+        help="also stream every change to this replica (as `callboard replicate --to URL`)",
+    )
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
@@ -64,15 +70,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
     if not args.quiet:
         print(f"Serving {path} on http://{args.host}:{args.port} (Ctrl-C stops)", file=sys.stderr)
-    uvicorn.run(
-        app,
-        host=args.host,
-        port=args.port,
-        proxy_headers=False,
-        server_header=False,
-        log_level="warning" if args.quiet else "info",
-        access_log=not args.quiet,
+    replicator = (
+        replication.start_beside(path, args.replicate, quiet=args.quiet) if args.replicate else None
     )
+    try:
+        uvicorn.run(
+            app,
+            host=args.host,
+            port=args.port,
+            proxy_headers=False,
+            server_header=False,
+            log_level="warning" if args.quiet else "info",
+            access_log=not args.quiet,
+        )
+    finally:
+        if replicator is not None:
+            replicator.stop()
     return 0
 
 

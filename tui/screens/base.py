@@ -14,6 +14,7 @@ from tui.context import Desk
 from tui.data import Changed, DbWork, Refused
 from tui.errors import notify_error
 from tui.widgets.navbar import NavBar
+from tui.widgets.replica import ReplicaLine
 
 
 class FeedChanged(Message, bubble=False):
@@ -38,6 +39,7 @@ class DeskScreen(DbWork, Screen[None]):
     def compose(self) -> ComposeResult:
         yield NavBar(self.VIEW)
         yield from self.compose_view()
+        yield ReplicaLine(self.desk)
         yield Footer()
 
     def compose_view(self) -> ComposeResult:
