@@ -182,7 +182,7 @@ def claim(
     channels: Iterable[str],
     now: datetime,
     lease: timedelta = LEASE,
-    limit: int = 20,
+    limit: int = 5,
     rng: Any = secrets.token_hex,
 ) -> list[Claimed]:
     """Take up to `limit` due rows for these channels, each held by `owner` until the lease

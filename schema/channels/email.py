@@ -23,7 +23,7 @@ from schema.channels.base import Destination, Outgoing, SendFailed
 
 PASSWORD_VARIABLE = "CALLBOARD_SMTP_PASSWORD"  # noqa: S105 - a variable name, not a secret
 TLS_MODES = ("starttls", "ssl", "none")
-TIMEOUT_S = 30.0
+TIMEOUT_S = 20.0
 
 
 class SmtpConfig(msgspec.Struct, frozen=True, kw_only=True):
