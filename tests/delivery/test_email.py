@@ -96,9 +96,9 @@ def test_a_mailbox_that_does_not_exist_is_not_retried(
     use_smtp(fresh_db, smtp)
     reach.send_invites(fresh_db, crew(fresh_db, "Ana Silva"), now=NOW)
     smtp.inbox.refuse = "550 5.1.1 no such user"
-    [failed] = send(Clock_db := fresh_db, Clock()).failed
+    [failed] = send(fresh_db, Clock()).failed
     assert failed.retry_at is None and "550" in failed.reason
-    [state] = delivery.lines(Clock_db)[0].channels
+    [state] = delivery.lines(fresh_db)[0].channels
     assert state.state == "failed" and state.next_attempt_at is None
 
 
@@ -180,7 +180,7 @@ def test_a_name_with_cr_lf_cannot_add_a_header(
     assert send(fresh_db, Clock()).sent == 1
     [raw] = smtp.inbox.raw
     [mail] = smtp.inbox.messages
-    header_names = {name.lower() for name in mail.keys()}
+    header_names = {name.lower() for name, _ in mail.items()}
     assert "bcc" not in header_names and "x-injected" not in header_names
     assert b"\nBcc:" not in raw and b"\nX-Injected" not in raw
     assert mail["To"].addresses[0].addr_spec == "ana@crew.test"
