@@ -58,7 +58,7 @@ export function notifySection() {
     } else {
       say(
         "Get changes and call sheets on this phone as they happen.",
-        button("Notify me", () => turnOn(say), "btn"),
+        button("Notify me", () => turnOn(say), "btn secondary"),
       );
     }
   });
