@@ -82,7 +82,9 @@ class DeliveryLine(msgspec.Struct, kw_only=True):
 
     @property
     def confirmed(self) -> bool:
-        return self.state in ("confirmed", "told")
+        """Nothing left to chase: acknowledged, told, or for a link, opened on a phone."""
+        done = ("confirmed", "told", "opened") if self.kind == "invite" else ("confirmed", "told")
+        return self.state in done
 
     @property
     def reason(self) -> str:
@@ -547,7 +549,11 @@ def lines(
         sql += " AND m.person_id = ?"
         params.append(person_id)
     if unconfirmed_only:
-        sql += " AND m.confirmed_at IS NULL AND m.told_at IS NULL AND m.kind != 'invite'"
+        # A link is done once a phone opened it; anything else once it is acknowledged.
+        sql += (
+            " AND m.told_at IS NULL AND CASE WHEN m.kind = 'invite' THEN m.opened_at IS NULL"
+            " ELSE m.confirmed_at IS NULL END"
+        )
     rows = db.execute(sql + " ORDER BY m.id DESC LIMIT ?", [*params, limit]).fetchall()
     by_message = _channel_states(db, [r[0] for r in rows])
     return [_line(row, by_message.get(row[0], [])) for row in rows]

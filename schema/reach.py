@@ -244,7 +244,9 @@ def remind(
     count = 0
     with write(db):
         for line in delivery.lines(db, unconfirmed_only=True):
-            if line.kind == "reminder" or (wanted is not None and line.message_id not in wanted):
+            # A link is never resent (it is spent); a reminder is not reminded of.
+            skip = line.kind in ("reminder", "invite")
+            if skip or (wanted is not None and line.message_id not in wanted):
                 continue
             count += _reminder(db, line, f"{now:%Y%m%dT%H%M}", actor, now)
     return count

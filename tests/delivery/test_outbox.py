@@ -196,3 +196,14 @@ def test_smtp_settings_are_checked(fresh_db: sqlite_utils.Database) -> None:
         "Office <o@p.org>",
         587,
     )
+
+
+def test_a_link_is_done_once_a_phone_opened_it(fresh_db: sqlite_utils.Database) -> None:
+    person = ana(fresh_db)
+    reach.send_invites(fresh_db, [person], now=NOW)
+    [waiting] = delivery.lines(fresh_db, unconfirmed_only=True)
+    assert waiting.kind == "invite" and not waiting.confirmed
+    assert reach.remind(fresh_db, now=NOW) == 0  # a spent link is never sent again
+    delivery.mark_opened(fresh_db, person, ["invite"], now=NOW)
+    assert delivery.lines(fresh_db, unconfirmed_only=True) == []
+    assert delivery.lines(fresh_db)[0].confirmed

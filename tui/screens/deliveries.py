@@ -138,7 +138,11 @@ class DeliveriesScreen(DeskScreen):
             )
 
     def action_remind_all(self) -> None:
-        waiting = [line for line in self.lines.values() if not line.confirmed]
+        waiting = [
+            line
+            for line in self.lines.values()
+            if not line.confirmed and line.kind not in ("invite", "reminder")
+        ]
         if not waiting:
             self.notify("Everyone has confirmed: nobody to remind.")
             return
