@@ -19,6 +19,7 @@ import msgspec
 import sqlite_utils
 
 from schema import delivery, links
+from schema.channels.base import Attachment
 from schema.clock import wall_clock
 from schema.event_kinds import EventKind
 from schema.production import COORDINATOR, zone
@@ -110,11 +111,61 @@ def _invite(
     )
 
 
+# --- call sheets -------------------------------------------------------------------------------
+
+
+def send_callsheet(
+    db: sqlite_utils.Database,
+    *,
+    person_id: int,
+    sheet_key: str,
+    title: str,
+    lines: list[str],
+    pdf: bytes,
+    filename: str,
+    ref: str,
+    link: str | None = None,
+    actor: str = COORDINATOR,
+    now: datetime,
+) -> int:
+    """A published call sheet to one person: a summary in the body, the PDF attached, a link to
+    the phone view. `sheet_key` names the published version ("12:v3"): publishing it again
+    sends nothing twice. `ref` is what the person acknowledges (their notice for it), so the
+    message turns confirmed when they do. Call it in the publishing transaction."""
+    with write(db):
+        production = get_production(db)
+        name = db.execute("SELECT name FROM people WHERE id = ?", [person_id]).fetchone()
+        target = link or production.base_url + "/"
+        text, html = compose(
+            name[0] if name else "",
+            production.name,
+            [f"The call sheet for {title} is out.", *lines, "The PDF is attached."],
+            target,
+            "Open it on your phone and confirm",
+        )
+        return delivery.enqueue(
+            db,
+            person_id=person_id,
+            kind="callsheet",
+            key=f"callsheet:{sheet_key}:person:{person_id}",
+            subject=f"{production.name}: call sheet — {title}"[:200],
+            text=text,
+            html=html,
+            link=target,
+            attachments=[Attachment(filename=filename, content_type="application/pdf", data=pdf)],
+            ref=ref,
+            actor=actor,
+            now=now,
+        )
+
+
 # --- following the events: notices and contracts ------------------------------------------------
 
 
 def sweep(db: sqlite_utils.Database, *, now: datetime) -> int:
     """Enqueue what new events call for and mark what they confirm; returns events handled."""
+    if _caught_up(db):
+        return 0
     with write(db):
         cursor = int(
             db.execute("SELECT event_id FROM delivery_cursor WHERE name = 'sweep'").fetchone()[0]
@@ -128,6 +179,16 @@ def sweep(db: sqlite_utils.Database, *, now: datetime) -> int:
             )
         _remind_before_call(db, now)
     return len(batch)
+
+
+def _caught_up(db: sqlite_utils.Database) -> bool:
+    """Nothing new to follow and no reminders to time: the common case takes no write lock."""
+    row = db.execute(
+        "SELECT (SELECT event_id FROM delivery_cursor WHERE name = 'sweep'),"
+        " (SELECT coalesce(max(id), 0) FROM events),"
+        " (SELECT remind_hours FROM production WHERE id = 1)"
+    ).fetchone()
+    return row[0] is not None and row[0] >= row[1] and not row[2]
 
 
 def start_from_now(db: sqlite_utils.Database) -> None:

@@ -85,3 +85,22 @@ def test_a_sender_killed_mid_batch_loses_nothing(tmp_path: Path, smtp: SmtpServe
     states = db.execute("SELECT state, count(*) FROM outbox GROUP BY state").fetchall()
     assert states == [("sent", MESSAGES)]
     db.conn.close()
+
+
+def test_two_senders_on_one_file_send_each_message_once(tmp_path: Path, smtp: SmtpServer) -> None:
+    path = tmp_path / "prod.db"
+    build(path, smtp)
+    smtp.inbox.delay = 0.01
+    senders = [sender(path), sender(path)]
+    outputs = [s.communicate(timeout=120)[0].decode() for s in senders]
+    assert [s.returncode for s in senders] == [0, 0], outputs
+    subjects = Counter(str(m["Subject"]) for m in smtp.inbox.messages)
+    assert subjects == Counter({f"Message {n}": 1 for n in range(MESSAGES)})
+    # What each process reports sending adds up: no send went unrecorded or twice.
+    sent = [
+        int(line.split()[1].rstrip(","))
+        for out in outputs
+        for line in out.splitlines()
+        if line.startswith("Sent ")
+    ]
+    assert sum(sent) == MESSAGES

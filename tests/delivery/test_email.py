@@ -197,3 +197,33 @@ def test_names_and_notes_are_escaped_in_the_html(
     send(fresh_db, Clock())
     html = smtp.inbox.messages[0].get_body(("html",)).get_content()
     assert "<script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
+
+
+def test_a_call_sheet_arrives_with_its_pdf_and_is_sent_once_per_version(
+    fresh_db: sqlite_utils.Database, smtp: SmtpServer
+) -> None:
+    use_smtp(fresh_db, smtp)
+    [ana] = crew(fresh_db, "Ana Silva")
+    pdf = b"%PDF-1.4\n% call sheet\n%%EOF\n"
+    for _ in range(2):  # publishing the same version twice queues it once
+        reach.send_callsheet(
+            fresh_db,
+            person_id=ana,
+            sheet_key="7:v1",
+            title="Main unit, Tue 1 Dec",
+            lines=["Your call: 06:30 at Harbour Mill."],
+            pdf=pdf,
+            filename="callsheet-2026-12-01.pdf",
+            ref="notice:9",
+            now=NOW,
+        )
+    assert send(fresh_db, Clock()).sent == 1
+    [mail] = smtp.inbox.messages
+    text = mail.get_body(("plain",)).get_content()
+    assert "Your call: 06:30 at Harbour Mill." in text and "https://callboard.test/" in text
+    [attachment] = list(mail.iter_attachments())
+    assert attachment.get_filename() == "callsheet-2026-12-01.pdf"
+    assert attachment.get_content_type() == "application/pdf"
+    assert attachment.get_content() == pdf
+    delivery.confirm(fresh_db, ana, "notice:9", at=NOW, actor=f"person:{ana}", now=NOW)
+    assert delivery.lines(fresh_db)[0].state == "confirmed"
