@@ -207,3 +207,27 @@ def test_a_link_is_done_once_a_phone_opened_it(fresh_db: sqlite_utils.Database) 
     delivery.mark_opened(fresh_db, person, ["invite"], now=NOW)
     assert delivery.lines(fresh_db, unconfirmed_only=True) == []
     assert delivery.lines(fresh_db)[0].confirmed
+
+
+def test_with_remind_hours_the_unconfirmed_are_reminded_once_before_call(
+    fresh_db: sqlite_utils.Database,
+) -> None:
+    person = ana(fresh_db)
+    production.update(fresh_db, production.get(fresh_db).version, {"remind_hours": 12})
+    tomorrow = factories.day(fresh_db, NOW.date() + timedelta(days=1))  # call 07:00 local
+    with write(fresh_db):
+        notices.create(
+            fresh_db,
+            day_id=tomorrow.id,
+            kind=NoticeKind.CALL_CHANGED,
+            summary="Your call tomorrow is now 07:00",
+            person_ids=[person],
+            actor="coordinator",
+            now=NOW,
+        )
+    reach.sweep(fresh_db, now=NOW)  # 25 hours before call: too early
+    assert [line.kind for line in delivery.lines(fresh_db)] == ["notice"]
+    evening = NOW + timedelta(hours=14)  # 20:00, 11 hours before call
+    reach.sweep(fresh_db, now=evening)
+    reach.sweep(fresh_db, now=evening + timedelta(minutes=5))
+    assert sorted(line.kind for line in delivery.lines(fresh_db)) == ["notice", "reminder"]
