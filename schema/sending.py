@@ -30,6 +30,8 @@ from schema.store.connection import connect
 
 log = logging.getLogger("callboard.sender")
 BATCHES_PER_PASS = 50
+# Longer than one SMTP exchange's timeout: a stop lets the message in hand finish and be recorded.
+STOP_WAIT_S = 30.0
 
 
 class Outcome(msgspec.Struct, kw_only=True):
@@ -162,9 +164,14 @@ class BackgroundSender:
     def start(self) -> None:
         self._thread.start()
 
-    def stop(self, timeout: float = 10.0) -> None:
+    def stop(self) -> None:
+        """Ends after the message in hand (a lifespan hook: takes no arguments)."""
         self._stop.set()
-        self._thread.join(timeout)
+        self._thread.join(STOP_WAIT_S)
+
+    @property
+    def running(self) -> bool:
+        return self._thread.is_alive()
 
     def _run(self) -> None:
         db = connect(self.db_path)

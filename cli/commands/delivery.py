@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import time
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
@@ -111,13 +112,22 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
         print("Nothing has been sent yet.")
     for line in found:
         at = wall_clock(line.created_at, zone)
-        channels = ", ".join(f"{c.channel} {c.state}" for c in line.channels) or "no channel"
+        channels = ", ".join(_channel(c, zone) for c in line.channels) or "no email or push"
         print(
             f"{line.message_id:>5}  {at:%d %b %H:%M}  {line.state:<11} {line.name[:24]:<24}"
             f" {line.kind:<9} {line.subject[:50]}"
         )
         print(f"       {channels}{'; ' + line.reason if line.reason else ''}")
     return 0
+
+
+def _channel(state: delivery.ChannelState, zone: ZoneInfo) -> str:
+    if state.state == "failed":
+        retry = state.next_attempt_at
+        return f"{state.channel} failed" + (
+            f" (next try {wall_clock(retry, zone):%H:%M})" if retry else " (not retried)"
+        )
+    return f"{state.channel} {state.state}"
 
 
 def cmd_remind(args: argparse.Namespace) -> int:

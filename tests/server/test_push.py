@@ -3,9 +3,14 @@ home read marking what was sent about it as opened."""
 
 from __future__ import annotations
 
+import threading
+from pathlib import Path
+
+from litestar.testing import TestClient
+
 from schema import delivery, reach
 from schema.store.connection import connect
-from tests.server.conftest import NOW, Phone, World
+from tests.server.conftest import NOW, Clock, Phone, World, make_app
 
 P256DH = "B" + "A" * 86  # 65 bytes, base64url
 AUTH = "A" * 22  # 16 bytes
@@ -74,3 +79,15 @@ def test_opening_home_marks_the_notice_and_invite_opened(
     phones["alice"].get("/api/home")  # a second read writes nothing new
     again = db.execute("SELECT count(*) FROM events WHERE kind = 'delivery.opened'")
     assert again.fetchone()[0] == 1
+
+
+def test_the_server_runs_its_sender_and_stops_it(
+    world: World, static_dir: Path, clock: Clock
+) -> None:
+    app = make_app(world, static_dir, clock, sender=True)
+    with TestClient(app) as client:
+        assert client.get("/api/health").status_code == 200
+        senders = [t for t in threading.enumerate() if t.name == "callboard-sender"]
+        assert len(senders) == 1 and senders[0].is_alive()
+    senders[0].join(5)
+    assert not senders[0].is_alive()
