@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import base64
 import json
+from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from py_vapid import Vapid
-from pywebpush import WebPushException, webpush
 
 from schema.channels.base import Destination, Outgoing, PushSubscription, SendFailed
 
@@ -60,8 +59,10 @@ class WebPushChannel:
     name = "webpush"
 
     def __init__(self, private_pem: str | None, contact: str) -> None:
-        self._vapid = None
+        self._vapid: Any = None
         if private_pem:
+            from py_vapid import Vapid  # on first use: pywebpush pulls in aiohttp (~1 s)
+
             key = serialization.load_pem_private_key(private_pem.encode("ascii"), password=None)
             assert isinstance(key, ec.EllipticCurvePrivateKey)
             self._vapid = Vapid(key)
@@ -94,6 +95,8 @@ class WebPushChannel:
         return tuple(gone)
 
     def _push(self, subscription: PushSubscription, data: str) -> tuple[int, str]:
+        from pywebpush import WebPushException, webpush
+
         try:
             webpush(
                 {
