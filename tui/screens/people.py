@@ -54,7 +54,7 @@ class PeopleScreen(DeskScreen):
         Binding("i", "import_csv", "Import CSV"),
         Binding("l", "link", "Link QR"),
         Binding("s", "sessions", "Devices"),
-        Binding("m", "email_link", "Email link"),
+        Binding("m", "email_link", "Mail"),
     ]
 
     def __init__(self, desk: Desk) -> None:
