@@ -531,6 +531,22 @@ def resend(
 # --- the read model -----------------------------------------------------------------------------
 
 
+def waiting_on_setup(db: sqlite_utils.Database) -> str | None:
+    """Why email rows cannot go at all (no SMTP server set), when some are waiting for it."""
+    row = db.execute("SELECT smtp_host, smtp_from FROM production WHERE id = 1").fetchone()
+    if row is None or (row[0] and row[1]):
+        return None
+    waiting = db.execute(
+        "SELECT count(*) FROM outbox WHERE channel = 'email' AND state = 'queued'"
+    ).fetchone()[0]
+    if not waiting:
+        return None
+    return (
+        f"{waiting} email{'s' if waiting != 1 else ''} wait for an SMTP server:"
+        " callboard settings --smtp-host H --smtp-from ADDRESS"
+    )
+
+
 def lines(
     db: sqlite_utils.Database,
     *,

@@ -4,7 +4,7 @@ emailed link."""
 from __future__ import annotations
 
 import sqlite_utils
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from schema import delivery, notices
 from schema.store.connection import write
@@ -104,3 +104,16 @@ async def test_email_a_link_from_the_people_view(demo_path: str, db: sqlite_util
         await settle(pilot)
         [line] = delivery.lines(db)
         assert line.kind == "invite" and line.state == "queued"
+
+
+async def test_emails_waiting_for_an_smtp_server_are_said_so(
+    demo_path: str, db: sqlite_utils.Database
+) -> None:
+    notice_to(db, 2)
+    app = make_app(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+        title = str(app.screen.query_one("#deliveries-title", Static).render())
+        assert "2 emails wait for an SMTP server" in title

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+import sqlite_utils
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -29,6 +30,12 @@ STYLES = {
     "told": "green",
 }
 WORDS = {"told": "told in person", "unreachable": "no email/push"}
+
+
+def _load(
+    db: sqlite_utils.Database, *, unconfirmed_only: bool
+) -> tuple[list[DeliveryLine], str | None]:
+    return delivery.lines(db, unconfirmed_only=unconfirmed_only), delivery.waiting_on_setup(db)
 
 
 class DeliveriesScreen(DeskScreen):
@@ -60,9 +67,10 @@ class DeliveriesScreen(DeskScreen):
 
     def reload(self) -> None:
         only = self.unconfirmed_only
-        self.fetch("deliveries", partial(delivery.lines, unconfirmed_only=only), self.show)
+        self.fetch("deliveries", partial(_load, unconfirmed_only=only), self.show)
 
-    def show(self, found: list[DeliveryLine]) -> None:
+    def show(self, loaded: tuple[list[DeliveryLine], str | None]) -> None:
+        found, setup = loaded
         self.lines = {line.message_id: line for line in found}
         pending = sum(1 for line in found if not line.confirmed)
         shown = "not confirmed" if self.unconfirmed_only else "every message"
@@ -74,6 +82,8 @@ class DeliveriesScreen(DeskScreen):
             )
         elif pending:
             title.append(f"  {pending} not confirmed", style="bold red")
+        if setup:
+            title.append(f"\n{setup}", style="bold yellow")
         self.query_one("#deliveries-title", Static).update(title)
         refill(self.query_one("#deliveries", DataTable), [self.row(line) for line in found])
         self.show_detail()
