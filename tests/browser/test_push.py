@@ -71,6 +71,7 @@ def test_notify_me_subscribes_with_the_productions_key(
     screenshot(page, "home-notify")
     button.click()
     expect(page.get_by_text("Notifications are on for this phone.")).to_be_visible()
+    screenshot(page, "home-notify-on")
     key = page.evaluate(
         "() => btoa(String.fromCharCode(...new Uint8Array(window.__subscribeOptions"
         ".applicationServerKey))).replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '')"
@@ -148,3 +149,4 @@ def test_an_iphone_in_a_browser_tab_is_told_to_add_the_app_first(
         page.goto("/")
         expect(page.get_by_text("add to home screen", exact=False)).to_be_visible()
         expect(page.get_by_role("button", name="Notify me")).to_have_count(0)
+        screenshot(page, "home-notify-iphone")
