@@ -42,7 +42,11 @@ def public_key_of(key: ec.EllipticCurvePrivateKey) -> str:
 
 
 def payload(message: Outgoing) -> str:
-    body = " ".join(message.text.split())
+    """Title, body, url and tag; the body skips the email's greeting (a lock screen has room
+    for one line, and it is the person's own phone)."""
+    first, _, rest = message.text.partition("\n\n")
+    text = rest if first.startswith("Hello ") and rest else message.text
+    body = " ".join(text.split())
     if len(body) > BODY_CHARS:
         body = body[: BODY_CHARS - 1] + "…"
     return json.dumps(

@@ -8,9 +8,11 @@ from collections.abc import Iterator
 import pytest
 import sqlite_utils
 
-from schema import delivery, directory, sending
+from schema import delivery, directory, notices, sending
 from schema.directory import PersonIn
 from schema.errors import InvalidInput
+from schema.store.connection import write
+from schema.types import NoticeKind
 from tests.conftest import NOW
 from tests.delivery.pushservice import PushService, b64
 
@@ -122,3 +124,24 @@ def test_a_subscription_to_an_unknown_host_is_refused(fresh_db: sqlite_utils.Dat
             now=NOW,
         )
     assert short.value.field == "p256dh"
+
+
+def test_a_notice_pushes_its_change_without_the_greeting(
+    fresh_db: sqlite_utils.Database, service: PushService
+) -> None:
+    ana = directory.add_person(fresh_db, PersonIn(name="Ana Silva"), now=NOW)
+    subscribe(fresh_db, service, ana.id, "ana-phone")
+    with write(fresh_db):
+        notices.create(
+            fresh_db,
+            day_id=None,
+            kind=NoticeKind.CALL_CHANGED,
+            summary="Main unit, Tue 1 Dec: your call moved from 07:00 to 05:30",
+            person_ids=[ana.id],
+            actor="coordinator",
+            now=NOW,
+        )
+    assert sending.run_once(fresh_db, owner="test", now=lambda: NOW).sent == 1
+    [(_, payload)] = service.received
+    assert payload["body"].startswith("A change for you: Main unit, Tue 1 Dec: your call moved")
+    assert "Ana" not in payload["body"]  # the sweep inside run_once queued it, greeting and all
