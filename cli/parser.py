@@ -10,6 +10,7 @@ import argparse
 from typing import Any
 
 from cli.commands import (
+    delivery,
     fronts,
     locations,
     people,
@@ -20,7 +21,16 @@ from cli.commands import (
 )
 from cli.common import DEFAULT_DB, PROG
 
-COMMAND_GROUPS = (production, people, locations, spreadsheets, problems, fronts, replication)
+COMMAND_GROUPS = (
+    production,
+    people,
+    locations,
+    spreadsheets,
+    problems,
+    fronts,
+    replication,
+    delivery,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -52,6 +52,16 @@ class EventKind(StrEnum):
     ACCESS_REVOKED = "access.revoked"
     CALENDAR_ISSUED = "calendar.issued"
 
+    DELIVERY_QUEUED = "delivery.queued"
+    DELIVERY_SENT = "delivery.sent"
+    DELIVERY_FAILED = "delivery.failed"
+    DELIVERY_OPENED = "delivery.opened"
+    DELIVERY_CONFIRMED = "delivery.confirmed"
+    DELIVERY_TOLD = "delivery.told_in_person"
+    DELIVERY_RESENT = "delivery.resent"
+    DELIVERY_PUSH_SUBSCRIBED = "delivery.push_subscribed"
+    DELIVERY_PUSH_UNSUBSCRIBED = "delivery.push_unsubscribed"
+
     @property
     def family(self) -> str:
         return self.value.split(".", 1)[0]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
+from email.utils import formataddr, parseaddr
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -92,7 +94,7 @@ def update(
 
 
 def _clean(changes: dict[str, Any]) -> dict[str, Any]:
-    allowed = {"name", "timezone", "base_url", "min_rest_minutes", "kind"}
+    allowed = {"name", "timezone", "base_url", "min_rest_minutes", "kind", *SMTP_SETTINGS}
     unknown = set(changes) - allowed
     if unknown:
         raise InvalidInput(f"unknown setting {sorted(unknown)[0]!r}", field=sorted(unknown)[0])
@@ -109,7 +111,54 @@ def _clean(changes: dict[str, Any]) -> dict[str, Any]:
             raise InvalidInput("minimum rest must be 0 to 24 hours", field="min_rest_minutes")
     if "kind" in values:
         values["kind"] = str(ProductionKind(values["kind"]))
+    return _clean_smtp(values)
+
+
+# How crew are reached by email. The password is not among them: it only ever comes from the
+# environment (CALLBOARD_SMTP_PASSWORD), so the production file never holds it.
+SMTP_SETTINGS = ("smtp_host", "smtp_port", "smtp_from", "smtp_user", "smtp_tls", "remind_hours")
+SMTP_TLS_MODES = ("starttls", "ssl", "none")
+_HOST = re.compile(r"^[A-Za-z0-9.\-:\[\]]{1,253}$")
+
+
+def _clean_smtp(values: dict[str, Any]) -> dict[str, Any]:
+    if "smtp_host" in values:
+        host = str(values["smtp_host"]).strip()
+        if host and not _HOST.match(host):
+            raise InvalidInput(f"SMTP host {host!r} is not a host name", field="smtp_host")
+        values["smtp_host"] = host
+    if "smtp_port" in values:
+        port = int(values["smtp_port"])
+        if not 1 <= port <= 65535:
+            raise InvalidInput("SMTP port must be 1 to 65535", field="smtp_port")
+        values["smtp_port"] = port
+    if "smtp_from" in values:
+        values["smtp_from"] = _sender(str(values["smtp_from"]))
+    if "smtp_user" in values:
+        values["smtp_user"] = validate.text(str(values["smtp_user"]), "smtp_user")
+        if any(c.isspace() for c in values["smtp_user"]):
+            raise InvalidInput("an SMTP user has no spaces", field="smtp_user")
+    if "smtp_tls" in values and values["smtp_tls"] not in SMTP_TLS_MODES:
+        raise InvalidInput(f"SMTP TLS must be one of {', '.join(SMTP_TLS_MODES)}", field="smtp_tls")
+    if "remind_hours" in values:
+        hours = int(values["remind_hours"])
+        if not 0 <= hours <= 72:
+            raise InvalidInput(
+                "reminders go 0 (never) to 72 hours before call", field="remind_hours"
+            )
+        values["remind_hours"] = hours
     return values
+
+
+def _sender(text: str) -> str:
+    """A From address, "Name <a@b.c>" or "a@b.c", on one line."""
+    cleaned = text.strip()
+    if not cleaned:
+        return ""
+    name, address = parseaddr(cleaned)
+    if any(ord(c) < 32 for c in cleaned) or not validate.EMAIL.match(address) or len(cleaned) > 200:
+        raise InvalidInput(f"{text!r} is not an email address to send from", field="smtp_from")
+    return formataddr((name, address)) if name else address
 
 
 def _timezone(name: str) -> str:

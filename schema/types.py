@@ -74,6 +74,13 @@ class Production(msgspec.Struct, kw_only=True):
     base_url: str = "http://127.0.0.1:8000"
     min_rest_minutes: int = 600
     version: int = 1
+    # How crew are reached by email (the SMTP password only ever comes from the environment).
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_from: str = ""
+    smtp_user: str = ""
+    smtp_tls: str = "starttls"
+    remind_hours: int = 0  # remind the unconfirmed this many hours before call; 0 = never
 
 
 class Vendor(msgspec.Struct, kw_only=True):

@@ -30,11 +30,13 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
 
 from schema.clock import utcnow
+from schema.sending import BackgroundSender
 from server import logs
 from server.api.checkins import CheckinController
 from server.api.contracts import ContractController
 from server.api.crew import CrewController
 from server.api.pages import PageController
+from server.api.push import PushController
 from server.api.session import SessionController
 from server.bodies import strict_json_body
 from server.deps import DEPENDENCIES
@@ -59,6 +61,8 @@ def create_app(
     rate_limits: RateLimits | None = None,
     clock: Callable[[], datetime] = utcnow,
     base_url: str | None = None,
+    sender: bool = False,
+    push_hosts: tuple[str, ...] = (),
 ) -> Litestar:
     settings = Settings(
         db_path=db_path,
@@ -68,10 +72,13 @@ def create_app(
         limits=rate_limits or RateLimits(),
         clock=clock,
         base_url=base_url,
+        push_hosts=push_hosts,
     )
     connections = ConnectionCache(db_path)
     connections.migrate()
     logs.install()
+    # Sending blocks (SMTP, HTTPS): its own thread and connection, never the event loop.
+    outbox = BackgroundSender(db_path) if sender else None
     return Litestar(
         route_handlers=[
             SessionController,
@@ -79,6 +86,7 @@ def create_app(
             CheckinController,
             ContractController,
             PageController,
+            PushController,
             _static_router(settings.static_dir),
         ],
         dependencies=DEPENDENCIES,
@@ -86,7 +94,8 @@ def create_app(
         before_request=strict_json_body,
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[security_headers(settings)],
-        on_shutdown=[connections.close_all],
+        on_startup=[outbox.start] if outbox else [],
+        on_shutdown=[outbox.stop, connections.close_all] if outbox else [connections.close_all],
         request_max_body_size=JSON_BODY_LIMIT,
         # Phones on bad signal: the shell, scripts and JSON go gzipped. No response mixes a
         # secret with attacker-chosen text, so compression leaks nothing (BREACH).
@@ -137,4 +146,5 @@ def app_from_env() -> Litestar:
         trusted_proxies=[p for p in proxies if p.strip()],
         secure_cookies=env_flag("CALLBOARD_SECURE_COOKIES"),
         base_url=os.environ.get("CALLBOARD_BASE_URL") or None,
+        sender=bool(env_flag("CALLBOARD_SEND")),
     )

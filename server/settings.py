@@ -29,6 +29,7 @@ class RateLimits:
     checkin: int = 120
     upload: int = 10
     calendar: int = 10
+    push: int = 10
     window_s: float = 60.0
 
 
@@ -44,6 +45,8 @@ class Settings:
     clock: Callable[[], datetime] = utcnow
     # Overrides the production's stored base URL in the links this server issues (calendar).
     base_url: str | None = None
+    # Push services on other hosts than the browsers' own (a test's service on loopback).
+    push_hosts: tuple[str, ...] = ()
 
     def static_file(self, name: str) -> bytes | None:
         """One of the PWA's own files (a fixed name, never a request's path), or None."""

@@ -15,6 +15,8 @@ import {
   whenSent,
 } from "./ui.js";
 
+import { notifySection } from "./push.js";
+
 const outbox = globalThis.CallboardOutbox;
 export const SAVED = "Saved — will send when you're back online";
 
@@ -46,6 +48,7 @@ export async function homePage(who) {
     callsSection(home.calls, who.me.person),
     home.today.map((sheet) => callSheet(sheet, who.me.person)),
     calendarSection(),
+    notifySection(),
     h(
       "p",
       { class: "hint" },

@@ -9,7 +9,7 @@
 // `uv run python -m tests.browser.stamp` rewrites it).
 importScripts("/static/outbox.js");
 
-const VERSION = "86d4523d3f";
+const VERSION = "a6e9a63ae8";
 const SHELL_CACHE = `callboard-shell-${VERSION}`;
 const API_CACHE = "callboard-api-v1";
 const SHELL = [
@@ -24,6 +24,7 @@ const SHELL = [
   "/static/checkin.js",
   "/static/onboard.js",
   "/static/contracts.js",
+  "/static/push.js",
   "/static/icons/icon-192.png",
   "/manifest.webmanifest",
 ];
@@ -106,4 +107,49 @@ self.addEventListener("sync", (event) => {
 
 self.addEventListener("message", (event) => {
   if (event.data && event.data.type === "flush") event.waitUntil(self.CallboardOutbox.flush());
+});
+
+// Web push (static/push.js subscribes): show what the server sent; a tap opens the app there.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch {
+    data = { body: event.data ? event.data.text() : "" };
+  }
+  const title = String(data.title || "Callboard");
+  event.waitUntil(
+    self.registration.showNotification(title, {
+      body: String(data.body || "Something changed: open Callboard to see it."),
+      tag: String(data.tag || "callboard"),
+      icon: "/static/icons/icon-192.png",
+      data: { url: pushTarget(data.url) },
+    }),
+  );
+});
+
+// Only a page of this app: a push never opens somewhere else.
+function pushTarget(url) {
+  try {
+    const target = new URL(String(url || "/"), self.location.origin);
+    return target.origin === self.location.origin ? target.pathname + target.search : "/";
+  } catch {
+    return "/";
+  }
+}
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = (event.notification.data && event.notification.data.url) || "/";
+  event.waitUntil(
+    (async () => {
+      for (const client of await self.clients.matchAll({ type: "window" })) {
+        if (new URL(client.url).origin === self.location.origin && "focus" in client) {
+          await client.navigate(url).catch(() => null);
+          return client.focus();
+        }
+      }
+      return self.clients.openWindow(url);
+    })(),
+  );
 });

@@ -26,6 +26,7 @@ from tui.screens.arrivals import ArrivalsScreen
 from tui.screens.base import DeskScreen, FeedChanged
 from tui.screens.changes import ChangesScreen
 from tui.screens.contracts import ContractsScreen
+from tui.screens.deliveries import DeliveriesScreen
 from tui.screens.locations import LocationsScreen
 from tui.screens.people import PeopleScreen
 from tui.screens.schedule import ScheduleScreen
@@ -39,6 +40,7 @@ SCREENS: dict[str, type[DeskScreen]] = {
     "locations": LocationsScreen,
     "arrivals": ArrivalsScreen,
     "changes": ChangesScreen,
+    "deliveries": DeliveriesScreen,
 }
 HINTS = {
     "schedule": "Shoot days, who is called, paperwork and problems",
@@ -47,7 +49,10 @@ HINTS = {
     "locations": "Locations and their check-in QR codes",
     "arrivals": "Today's arrivals board, live",
     "changes": "Change notices and who has acknowledged them",
+    "deliveries": "Email and push: who got what, who has not confirmed",
 }
+# Views reached by key and palette, not (yet) on the nav strip: it has no room at 80 columns.
+EXTRA_VIEWS = (("7", "deliveries", "Deliveries"),)
 
 
 class CallboardApp(App[None]):
@@ -57,7 +62,8 @@ class CallboardApp(App[None]):
     TITLE = "Callboard"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
-        Binding(key, f"switch_mode('{mode}')", label, show=False) for key, mode, label in VIEWS
+        Binding(key, f"switch_mode('{mode}')", label, show=False)
+        for key, mode, label in (*VIEWS, *EXTRA_VIEWS)
     ]
 
     def __init__(
@@ -139,7 +145,7 @@ class CallboardApp(App[None]):
         )
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        for key, mode, label in VIEWS:
+        for key, mode, label in (*VIEWS, *EXTRA_VIEWS):
             yield SystemCommand(f"{label} ({key})", HINTS[mode], partial(self.switch_mode, mode))
         yield from view_commands(screen)
         yield from super().get_system_commands(screen)

@@ -45,6 +45,12 @@ def _serve(commands: Commands, common: argparse.ArgumentParser) -> None:
         metavar="URL",
         help="also stream every change to this replica (as `callboard replicate --to URL`)",
     )
+    sub.add_argument(
+        "--no-send",
+        action="store_true",
+        help="do not send email and push from this server (another server or `callboard send`"
+        " does)",
+    )
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
@@ -67,6 +73,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         trusted_proxies=proxies,
         secure_cookies=True if args.secure_cookies else None,
         base_url=base_url(args),
+        sender=not args.no_send,
     )
     if not args.quiet:
         print(f"Serving {path} on http://{args.host}:{args.port} (Ctrl-C stops)", file=sys.stderr)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 
+import sqlite_utils
+
 from cli.common import Commands, base_url, command, open_db, print_json, warn_if_local
-from schema import directory, links
+from schema import directory, links, reach
+from schema.clock import utcnow
 from schema.errors import NotFound
 from schema.rules import plural
 
@@ -35,6 +38,11 @@ def _invite(commands: Commands, common: argparse.ArgumentParser) -> None:
     sub.add_argument(
         "--json", action="store_true", help="print [{person_id, name, email, url}, ...]"
     )
+    sub.add_argument(
+        "--send",
+        action="store_true",
+        help="email each person their link (the server or `callboard send` sends it)",
+    )
 
 
 def _revoke(commands: Commands, common: argparse.ArgumentParser) -> None:
@@ -53,6 +61,8 @@ def cmd_invite(args: argparse.Namespace) -> int:
     ids = [p.id for p in directory.list_people(db)] if args.all else list(args.person)
     if not ids:
         raise NotFound("the directory has nobody to invite yet")
+    if args.send:
+        return _invite_and_send(db, ids, args)
     issued = links.issue_links(db, ids, base_url=base_url(args))
     warn_if_local(db, args)
     if args.json:
@@ -73,5 +83,25 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     print(
         f"{person.name}: {plural(count, 'link, session or feed', 'links, sessions and feeds')}"
         " revoked; `callboard invite --person ID` gives them a fresh link."
+    )
+    return 0
+
+
+def _invite_and_send(db: sqlite_utils.Database, ids: list[int], args: argparse.Namespace) -> int:
+    """Links go into the outbox, not onto the screen; those with no email are listed to be
+    handed their link another way."""
+    invited = reach.send_invites(db, ids, base_url=base_url(args), now=utcnow())
+    warn_if_local(db, args)
+    if args.json:
+        print_json(invited)
+        return 0
+    queued = [i for i in invited if i.message_id is not None]
+    for item in invited:
+        if item.message_id is None:
+            issued = item.issued
+            print(f"{issued.person_id:>5}  {issued.name} (no email)\n       {issued.url}")
+    print(
+        f"{plural(len(queued), 'link')} queued to email; the server sends them"
+        " (or `callboard send`); `callboard deliveries` shows how far each got."
     )
     return 0

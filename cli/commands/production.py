@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from typing import Any
 
 import msgspec
@@ -73,6 +74,26 @@ def _settings(commands: Commands, common: argparse.ArgumentParser) -> None:
         type=float,
         metavar="H",
         help="minimum rest between a person's wrap and next call",
+    )
+    _smtp_settings(sub)
+
+
+def _smtp_settings(sub: argparse.ArgumentParser) -> None:
+    """How email leaves. The password is never a setting: it comes from the environment."""
+    sub.add_argument("--smtp-host", metavar="H", help="the SMTP server that sends the email")
+    sub.add_argument("--smtp-port", type=int, metavar="P", help="its port (587, 465, 25...)")
+    sub.add_argument("--smtp-from", metavar="ADDRESS", help='"Name <address>" mail comes from')
+    sub.add_argument(
+        "--smtp-user",
+        metavar="U",
+        help="login name; the password comes only from $CALLBOARD_SMTP_PASSWORD",
+    )
+    sub.add_argument("--smtp-tls", choices=("starttls", "ssl", "none"), help="how to encrypt")
+    sub.add_argument(
+        "--remind-hours",
+        type=int,
+        metavar="N",
+        help="remind who has not confirmed a day's change N hours before call (0: never)",
     )
 
 
@@ -169,6 +190,9 @@ def cmd_settings(args: argparse.Namespace) -> int:
         changes["base_url"] = args.base_url
     if args.min_rest_hours is not None:
         changes["min_rest_minutes"] = round(args.min_rest_hours * 60)
+    for name in production.SMTP_SETTINGS:
+        if getattr(args, name, None) is not None:
+            changes[name] = getattr(args, name)
     if changes:
         current = production.update(db, current.version, changes)
         print("Saved.")
@@ -177,7 +201,21 @@ def cmd_settings(args: argparse.Namespace) -> int:
     print(f"timezone:       {current.timezone}")
     print(f"base URL:       {current.base_url}")
     print(f"minimum rest:   {current.min_rest_minutes / 60:g} hours")
+    _print_smtp(current)
     return 0
+
+
+def _print_smtp(current: production.Production) -> None:
+    if not current.smtp_host:
+        print("email:          not set up (--smtp-host, --smtp-from)")
+        return
+    user = f", user {current.smtp_user}" if current.smtp_user else ""
+    password = "set" if os.environ.get("CALLBOARD_SMTP_PASSWORD") else "not set"
+    print(f"email server:   {current.smtp_host}:{current.smtp_port} ({current.smtp_tls}{user})")
+    print(f"email from:     {current.smtp_from or '(not set)'}")
+    print(f"password:       from $CALLBOARD_SMTP_PASSWORD ({password} here)")
+    reminders = f"{current.remind_hours} hours before call" if current.remind_hours else "off"
+    print(f"reminders:      {reminders}")
 
 
 def cmd_backup(args: argparse.Namespace) -> int:

@@ -258,11 +258,96 @@ def _v4_people_email(db: sqlite_utils.Database) -> None:
     run_script(db, "CREATE INDEX IF NOT EXISTS people_email ON people(email COLLATE NOCASE);\n")
 
 
+def _v5_delivery(db: sqlite_utils.Database) -> None:
+    """Reaching people: the production's SMTP settings (never its password), an outbox of
+    messages with one row per message and channel, phones' push subscriptions, the
+    production's VAPID key pair, and the event cursor the sender follows so no change notice
+    is missed. The cursor starts at the newest event: history is not mailed out."""
+    run_script(
+        db,
+        """
+        ALTER TABLE production ADD COLUMN smtp_host TEXT NOT NULL DEFAULT '';
+        ALTER TABLE production ADD COLUMN smtp_port INTEGER NOT NULL DEFAULT 587;
+        ALTER TABLE production ADD COLUMN smtp_from TEXT NOT NULL DEFAULT '';
+        ALTER TABLE production ADD COLUMN smtp_user TEXT NOT NULL DEFAULT '';
+        ALTER TABLE production ADD COLUMN smtp_tls TEXT NOT NULL DEFAULT 'starttls';
+        ALTER TABLE production ADD COLUMN remind_hours INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE outbox_messages (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            ref TEXT NOT NULL DEFAULT '',
+            subject TEXT NOT NULL,
+            text TEXT NOT NULL,
+            html TEXT NOT NULL,
+            link TEXT NOT NULL DEFAULT '',
+            secret INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            opened_at TEXT,
+            confirmed_at TEXT,
+            told_at TEXT,
+            told_by TEXT
+        );
+        CREATE INDEX outbox_messages_person ON outbox_messages(person_id, ref);
+        CREATE INDEX outbox_messages_ref ON outbox_messages(ref);
+        CREATE TABLE outbox_attachments (
+            id INTEGER PRIMARY KEY,
+            message_id INTEGER NOT NULL REFERENCES outbox_messages(id) ON DELETE CASCADE,
+            filename TEXT NOT NULL,
+            content_type TEXT NOT NULL,
+            data BLOB NOT NULL
+        );
+        CREATE INDEX outbox_attachments_message ON outbox_attachments(message_id);
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            message_id INTEGER NOT NULL REFERENCES outbox_messages(id) ON DELETE CASCADE,
+            channel TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'queued',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            generation INTEGER NOT NULL DEFAULT 1,
+            header_id TEXT,
+            reason TEXT NOT NULL DEFAULT '',
+            next_attempt_at TEXT,
+            sent_at TEXT,
+            claimed_by TEXT,
+            claimed_until TEXT,
+            UNIQUE (message_id, channel)
+        );
+        CREATE INDEX outbox_due ON outbox(next_attempt_at);
+        CREATE TABLE push_subscriptions (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            endpoint TEXT NOT NULL UNIQUE,
+            p256dh TEXT NOT NULL,
+            auth TEXT NOT NULL,
+            user_agent TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+        CREATE INDEX push_subscriptions_person ON push_subscriptions(person_id);
+        CREATE TABLE push_keys (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            private_pem TEXT NOT NULL,
+            public_key TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE delivery_cursor (
+            name TEXT PRIMARY KEY,
+            event_id INTEGER NOT NULL
+        );
+        INSERT INTO delivery_cursor (name, event_id)
+            SELECT 'sweep', coalesce(max(id), 0) FROM events;
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _v1_core,
     _v2_feed_indexes,
     _v3_checkin_happened_at,
     _v4_people_email,
+    _v5_delivery,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -9,7 +9,7 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, JSONBody
 
-from schema import crew, links, notices
+from schema import crew, delivery, links, notices
 from server.api.fields import Id, Moment, Nonce
 from server.deps import PERSON, CurrentPerson, Db, Now
 from server.ratelimit import rate_limited
@@ -47,7 +47,11 @@ class CrewController(Controller):
 
     @get("/home", sync_to_thread=False, summary="Notices, my next calls, today's call sheets")
     def home(self, db: Db, person: CurrentPerson, now: Now) -> crew.Home:
-        return crew.home(db, person, now=now)
+        found = crew.home(db, person, now=now)
+        # The phone has now fetched these: what was sent about them is "opened".
+        refs = ["invite", *(f"notice:{n.id}" for n in found.notices)]
+        delivery.mark_opened(db, person.id, refs, now=now)
+        return found
 
     @post(
         "/notices/{notice_id:int}/ack",

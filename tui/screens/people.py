@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Input, Static
 
-from schema import directory, links
+from schema import directory, links, reach
 from schema.directory import PersonIn
 from schema.errors import InvalidInput
 from schema.event_kinds import family
@@ -54,6 +54,7 @@ class PeopleScreen(DeskScreen):
         Binding("i", "import_csv", "Import CSV"),
         Binding("l", "link", "Link QR"),
         Binding("s", "sessions", "Devices"),
+        Binding("m", "email_link", "Mail"),
     ]
 
     def __init__(self, desk: Desk) -> None:
@@ -148,6 +149,27 @@ class PeopleScreen(DeskScreen):
         if isinstance(issued, Issued):
             note = "Shown once: scan it now. Issuing again kills this link."
             self.app.push_screen(QRDialog(f"Personal link for {issued.name}", issued.url, note))
+
+    def action_email_link(self) -> None:
+        if (person := self.person) is not None:
+            if not person.email:
+                self.notify(f"{person.name} has no email: use l for a QR link.", severity="warning")
+                return
+            message = (
+                f"Email {person.name} a new personal link at {person.email}? Any link of theirs"
+                " not yet opened stops working; phones already set up carry on."
+            )
+            self.app.push_screen(
+                ConfirmDialog("Email link", message), partial(self.email_confirmed, person.id)
+            )
+
+    def email_confirmed(self, person_id: int, sure: bool | None) -> None:
+        if sure:
+            now = self.desk.now()
+            self.change(
+                lambda db: reach.send_invites(db, [person_id], now=now),
+                done="Link queued to email: Deliveries (7) shows when it is sent.",
+            )
 
     def action_sessions(self) -> None:
         if (person := self.person) is not None:
