@@ -13,7 +13,7 @@ from typing import Any
 import msgspec
 import sqlite_utils
 
-from schema import notices, validate
+from schema import bookings, notices, validate
 from schema.clock import local_iso, utcnow
 from schema.errors import InvalidInput, NotFound
 from schema.event_kinds import EventKind
@@ -172,6 +172,7 @@ def update_day(
             data={**values, "detached_checkins": detached},
         )
         _notify_changes(db, old, updated, actor=actor, now=moment)
+        bookings.follow_day(db, old, updated, actor=actor, now=moment)
     return updated
 
 
@@ -214,6 +215,7 @@ def delete_day(
     moment = now or utcnow()
     with write(db):
         day = get_day(db, day_id)
+        bookings.day_cancelled(db, day, actor=actor, now=moment)
         called = _called_ids(db, day_id)
         if called:
             notices.create(

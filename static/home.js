@@ -120,7 +120,7 @@ function offlineBanner(savedAt) {
 
 // --- change notices -------------------------------------------------------------------------
 
-function noticesSection(notices, pending, personId) {
+export function noticesSection(notices, pending, personId) {
   return h(
     "section",
     { class: "notices", "aria-labelledby": "notices-h" },
@@ -153,6 +153,8 @@ function kindLabel(kind) {
       date_changed: "Date changed",
       day_cancelled: "Day cancelled",
       released: "No longer called",
+      booking_moved: "Booking moved",
+      booking_cancelled: "Booking cancelled",
     }[kind] || "Change"
   );
 }
