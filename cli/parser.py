@@ -10,9 +10,11 @@ import argparse
 from typing import Any
 
 from cli.commands import fronts, locations, people, problems, production, spreadsheets
+from cli.commands import bookings, contracts, paperwork, vendors
 from cli.common import DEFAULT_DB, PROG
 
 COMMAND_GROUPS = (production, people, locations, spreadsheets, problems, fronts)
+COMMAND_GROUPS += (vendors, contracts, paperwork, bookings)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -603,6 +603,18 @@ def readable_document(
     return get_document(db, contract.document_id), document_bytes(db, contract.document_id)
 
 
+def copy_out(
+    db: sqlite_utils.Database, contract_id: int, *, signed: bool = True
+) -> tuple[Document, bytes]:
+    """What the party uploaded (or, with `signed=False`, the document sent to sign)."""
+    contract = get_contract(db, contract_id)
+    document_id = contract.signed_copy_id if signed else contract.document_id
+    if document_id is None:
+        what = "no signed copy uploaded" if signed else "no document attached"
+        raise NotFound(f"contract {contract_id} has {what} yet")
+    return get_document(db, document_id), document_bytes(db, document_id)
+
+
 # --- the checklist ------------------------------------------------------------------------------
 
 

@@ -35,6 +35,7 @@ from server.api.checkins import CheckinController
 from server.api.contracts import ContractController
 from server.api.crew import CrewController
 from server.api.pages import PageController
+from server.api.paperwork import PaperworkController
 from server.api.session import SessionController
 from server.bodies import strict_json_body
 from server.deps import DEPENDENCIES
@@ -79,6 +80,7 @@ def create_app(
             CheckinController,
             ContractController,
             PageController,
+            PaperworkController,
             _static_router(settings.static_dir),
         ],
         dependencies=DEPENDENCIES,

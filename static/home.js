@@ -1,5 +1,6 @@
 // Home: change notices to acknowledge, my next calls, today's call sheet, calendar feed.
 import { get, post, del, forgetSaved, Offline } from "./api.js";
+import { paperworkSection } from "./paperwork.js";
 import {
   h,
   show,
@@ -40,11 +41,13 @@ export async function homePage(who) {
   whenSent((sent) => {
     if (sent.some((s) => s.item.kind === "ack")) refresh();
   });
+  const papers = await paperworkSection();
   show(
     res.cached ? offlineBanner(res.savedAt) : null,
     home.notices.length ? noticesSection(home.notices, pending, who.me.person.id) : null,
     callsSection(home.calls, who.me.person),
     home.today.map((sheet) => callSheet(sheet, who.me.person)),
+    papers,
     calendarSection(),
     h(
       "p",
