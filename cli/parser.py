@@ -9,8 +9,18 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from cli.commands import fronts, locations, people, problems, production, spreadsheets
-from cli.commands import bookings, contracts, paperwork, vendors
+from cli.commands import (
+    bookings,
+    contracts,
+    fronts,
+    locations,
+    paperwork,
+    people,
+    problems,
+    production,
+    spreadsheets,
+    vendors,
+)
 from cli.common import DEFAULT_DB, PROG
 
 COMMAND_GROUPS = (production, people, locations, spreadsheets, problems, fronts)

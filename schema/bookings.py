@@ -117,9 +117,10 @@ def clean_booking(db: sqlite_utils.Database, new: BookingIn) -> dict[str, Any]:
         raise InvalidInput(f"{vendor[0]} is archived; restore it first", field="vendor_id")
     day = _day(db, new.day_id)
     location_id = new.location_id if new.location_id is not None else day.location_id
-    if location_id is not None and not db.execute(
-        "SELECT 1 FROM locations WHERE id = ?", [location_id]
-    ).fetchone():
+    if (
+        location_id is not None
+        and not db.execute("SELECT 1 FROM locations WHERE id = ?", [location_id]).fetchone()
+    ):
         raise InvalidInput(f"no location with id {location_id}", field="location_id")
     return {
         "vendor_id": new.vendor_id,
@@ -238,11 +239,16 @@ def list_bookings(
     db: sqlite_utils.Database,
     *,
     vendor_id: int | None = None,
+    day_id: int | None = None,
     start: date | None = None,
     cancelled: bool = False,
 ) -> list[BookingLine]:
-    """Bookings by time; from `start` on, for one vendor, without cancelled ones by default."""
+    """Bookings by time; from `start` on, for one vendor or day, without cancelled ones by
+    default."""
     where, params = ["1 = 1"], []
+    if day_id is not None:
+        where.append("b.day_id = ?")
+        params.append(day_id)
     if vendor_id is not None:
         where.append("b.vendor_id = ?")
         params.append(vendor_id)
@@ -262,17 +268,13 @@ def unconfirmed_soon(db: sqlite_utils.Database, local_now: datetime) -> list[Boo
         LINES_SQL + " WHERE b.cancelled_at IS NULL AND b.confirmed_at IS NULL"
         " AND b.at >= ? AND b.at <= ? ORDER BY b.at"
     )
-    return fetch_all(
-        db, BookingLine, sql, [local_iso(local_now), local_iso(local_now + SOON)]
-    )
+    return fetch_all(db, BookingLine, sql, [local_iso(local_now), local_iso(local_now + SOON)])
 
 
 # --- the vendor's side --------------------------------------------------------------------------
 
 
-def for_contact(
-    db: sqlite_utils.Database, person: Person, *, start: date
-) -> list[BookingLine]:
+def for_contact(db: sqlite_utils.Database, person: Person, *, start: date) -> list[BookingLine]:
     """A vendor contact's company's bookings from `start` on; nobody else's."""
     if person.kind != PersonKind.VENDOR_CONTACT or person.vendor_id is None:
         return []
@@ -326,9 +328,7 @@ def _contact_booking(db: sqlite_utils.Database, booking_id: int, person: Person)
 # --- following the schedule ---------------------------------------------------------------------
 
 
-def follow_day(
-    db: sqlite_utils.Database, old: Day, new: Day, *, actor: str, now: datetime
-) -> int:
+def follow_day(db: sqlite_utils.Database, old: Day, new: Day, *, actor: str, now: datetime) -> int:
     """A day moved: its bookings move by the same shift (and to its new location if they were
     at the old one), need confirming again, and their vendors are told. Call inside the
     transaction that moved the day. Returns how many bookings moved."""

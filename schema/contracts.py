@@ -130,8 +130,12 @@ def set_expiry(
         db.execute(
             "UPDATE contracts SET expires_on = ?, updated_at = ?, version = version + 1"
             " WHERE id = ? AND version = ?",
-            [expires_on.isoformat() if expires_on else None, iso(moment), contract_id,
-             contract.version],
+            [
+                expires_on.isoformat() if expires_on else None,
+                iso(moment),
+                contract_id,
+                contract.version,
+            ],
         )
         events.record(
             db,
@@ -601,6 +605,23 @@ def readable_document(
     if contract.document_id is None:
         raise NotFound("this contract has no document to show yet")
     return get_document(db, contract.document_id), document_bytes(db, contract.document_id)
+
+
+class ContractDetail(msgspec.Struct, kw_only=True):
+    """A contract with what is on file: the document sent to sign and the uploaded copy."""
+
+    contract: Contract
+    document: Document | None
+    signed_copy: Document | None
+
+
+def contract_detail(db: sqlite_utils.Database, contract_id: int) -> ContractDetail:
+    contract = get_contract(db, contract_id)
+    return ContractDetail(
+        contract=contract,
+        document=get_document(db, contract.document_id) if contract.document_id else None,
+        signed_copy=get_document(db, contract.signed_copy_id) if contract.signed_copy_id else None,
+    )
 
 
 def copy_out(

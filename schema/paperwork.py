@@ -42,8 +42,9 @@ class Requirement(msgspec.Struct, kw_only=True):
 
     @property
     def label(self) -> str:
+        who = "vendors" if self.party == Party.VENDOR else str(self.party)
         where = f" in {self.department}" if self.department else ""
-        return f"{self.party}{where} need {self.kind}"
+        return f"{who}{where} need a {self.kind}"
 
 
 class DocumentState(msgspec.Struct, kw_only=True):
@@ -165,9 +166,7 @@ REQUIREMENTS_SQL = (
 
 
 def list_requirements(db: sqlite_utils.Database) -> list[Requirement]:
-    return fetch_all(
-        db, Requirement, REQUIREMENTS_SQL + " ORDER BY r.party, r.department, k.name"
-    )
+    return fetch_all(db, Requirement, REQUIREMENTS_SQL + " ORDER BY r.party, r.department, k.name")
 
 
 def require(
@@ -238,9 +237,7 @@ def _party(party: Party | str) -> Party:
     try:
         return Party(str(party).strip().lower())
     except ValueError:
-        raise InvalidInput(
-            f"party {party!r} is not crew, cast or vendor", field="party"
-        ) from None
+        raise InvalidInput(f"party {party!r} is not crew, cast or vendor", field="party") from None
 
 
 # --- the gate -----------------------------------------------------------------------------------

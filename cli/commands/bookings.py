@@ -11,9 +11,7 @@ from schema.types import BookingKind
 
 
 def register(commands: Commands, common: argparse.ArgumentParser) -> None:
-    sub = command(
-        commands, common, "bookings", "vendor bookings: list, add, cancel", cmd_list
-    )
+    sub = command(commands, common, "bookings", "vendor bookings: list, add, cancel", cmd_list)
     sub.add_argument("--json", action="store_true", help="print the bookings as JSON")
     sub.add_argument("--vendor", type=int, metavar="ID", help="only this vendor's")
     actions = sub.add_subparsers(title="actions", metavar="ACTION")
@@ -48,9 +46,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def line(b: BookingLine) -> str:
-    state = (
-        f"confirmed by {b.confirmed_by_name}" if b.confirmed_at else "NOT CONFIRMED"
-    )
+    state = f"confirmed by {b.confirmed_by_name}" if b.confirmed_at else "NOT CONFIRMED"
     return f"{b.id:>4}  {b.vendor_name}: {b.summary}  [{state}]"
 
 

@@ -43,7 +43,10 @@ def register(commands: Commands, common: argparse.ArgumentParser) -> None:
     show.add_argument("contract", type=int, metavar="ID", help="the contract's id")
     show.add_argument("--json", action="store_true", help="print the contract as JSON")
     copy = command(
-        actions, common, "copy", "write a contract's signed copy (or its document) to a file",
+        actions,
+        common,
+        "copy",
+        "write a contract's signed copy (or its document) to a file",
         cmd_copy,
     )
     copy.add_argument("contract", type=int, metavar="ID", help="the contract's id")
@@ -157,7 +160,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     contract = contracts.get_contract(db, args.contract)
     documents = {
         role: contracts.get_document(db, doc_id)
-        for role, doc_id in (("document", contract.document_id), ("signed_copy", contract.signed_copy_id))
+        for role, doc_id in (
+            ("document", contract.document_id),
+            ("signed_copy", contract.signed_copy_id),
+        )
         if doc_id is not None
     }
     if args.json:
@@ -166,8 +172,10 @@ def cmd_show(args: argparse.Namespace) -> int:
     name = directory.get_person(db, contract.person_id).name
     print(line(contract, name))
     for role, doc in documents.items():
-        print(f"       {role.replace('_', ' ')}: {doc.filename}, {doc.content_type}, "
-              f"{doc.size} bytes, SHA-256 {doc.sha256}")
+        print(
+            f"       {role.replace('_', ' ')}: {doc.filename}, {doc.content_type}, "
+            f"{doc.size} bytes, SHA-256 {doc.sha256}"
+        )
     if contract.signed_at:
         print(f"       signed {contract.signed_at:%Y-%m-%d %H:%M} UTC by {contract.signed_name}")
     return 0
@@ -196,4 +204,3 @@ def _said(args: argparse.Namespace, contract: Contract, verb: str) -> int:
     if contract.document_sha256 and verb == "Added":
         print(f"  document SHA-256 {contract.document_sha256}")
     return 0
-

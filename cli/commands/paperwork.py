@@ -23,15 +23,16 @@ def register(commands: Commands, common: argparse.ArgumentParser) -> None:
     actions = sub.add_subparsers(title="actions", metavar="ACTION")
     kind = command(actions, common, "kind", "add a document kind", cmd_kind)
     kind.add_argument("name", metavar="NAME", help="e.g. 'insurance certificate'")
-    kind.add_argument(
-        "--expires", action="store_true", help="its documents carry an expiry date"
-    )
+    kind.add_argument("--expires", action="store_true", help="its documents carry an expiry date")
     need = command(actions, common, "require", "make a kind of party need a document", cmd_require)
     _requirement(need)
     drop = command(actions, common, "drop", "no longer require a document", cmd_drop)
     drop.add_argument("requirement", type=int, metavar="ID", help="the requirement's id")
     missing = command(
-        actions, common, "missing", "everyone whose required paperwork is incomplete today",
+        actions,
+        common,
+        "missing",
+        "everyone whose required paperwork is incomplete today",
         cmd_missing,
     )
     missing.add_argument("--json", action="store_true", help="print [{person_id, name, missing}]")

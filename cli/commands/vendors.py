@@ -72,7 +72,9 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_edit(args: argparse.Namespace) -> int:
     db = open_db(args)
     old = directory.get_vendor(db, args.vendor)
-    given = {f: getattr(args, f) if getattr(args, f) is not None else getattr(old, f) for f in FIELDS}
+    given = {
+        f: getattr(args, f) if getattr(args, f) is not None else getattr(old, f) for f in FIELDS
+    }
     new = VendorIn(name=args.name if args.name is not None else old.name, **given)
     vendor = directory.update_vendor(db, old.id, old.version, new)
     return _said(args, vendor, "Saved" if vendor.version != old.version else "No change to")

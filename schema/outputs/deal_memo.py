@@ -112,7 +112,9 @@ def memo_pdf(memo: MemoFacts, *, created: datetime) -> bytes:
         pdf.multi_cell(0, 6, clean(paragraph), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(14)
     for who in ("For the production", memo.name):
-        pdf.cell(0, 6, clean(f"{who}: ______________________________"), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(
+            0, 6, clean(f"{who}: ______________________________"), new_x="LMARGIN", new_y="NEXT"
+        )
         pdf.ln(6)
     return bytes(pdf.output())
 

@@ -36,7 +36,5 @@ class PaperworkController(Controller):
         sync_to_thread=False,
         summary="Confirm one of my company's bookings (idempotent)",
     )
-    def confirm(
-        self, db: Db, person: CurrentPerson, now: Now, booking_id: Id
-    ) -> crew.BookingView:
+    def confirm(self, db: Db, person: CurrentPerson, now: Now, booking_id: Id) -> crew.BookingView:
         return crew.confirm_booking(db, booking_id, person, now=now)

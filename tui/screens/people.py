@@ -25,6 +25,7 @@ from tui.dialogs.form import Field, FormDialog, Values, added_or_saved
 from tui.dialogs.parse import optional_id
 from tui.dialogs.sessions import SessionsDialog
 from tui.dialogs.show_qr import QRDialog
+from tui.dialogs.vendors import VendorsDialog
 from tui.screens.base import DeskScreen
 from tui.widgets.tables import Row, Table, clip, refill, selected_key
 
@@ -54,6 +55,7 @@ class PeopleScreen(DeskScreen):
         Binding("i", "import_csv", "Import CSV"),
         Binding("l", "link", "Link QR"),
         Binding("s", "sessions", "Devices"),
+        Binding("v", "vendors", "Vendors"),
     ]
 
     def __init__(self, desk: Desk) -> None:
@@ -152,6 +154,9 @@ class PeopleScreen(DeskScreen):
     def action_sessions(self) -> None:
         if (person := self.person) is not None:
             self.app.push_screen(SessionsDialog(self.desk, person.id, person.name))
+
+    def action_vendors(self) -> None:
+        self.app.push_screen(VendorsDialog(self.desk), lambda _: self.reload())
 
     def action_import_csv(self) -> None:
         self.app.push_screen(import_form(self.desk), self.imported)

@@ -14,11 +14,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from schema import locations, problems, schedule
+from schema import bookings, directory, locations, problems, schedule
+from schema.bookings import BookingLine
 from schema.event_kinds import family
 from schema.rules import plural
 from schema.schedule import CallLine, DaySummary
-from schema.types import Day, Location, Problem
+from schema.types import Day, Location, Problem, Vendor
 from tui.context import Desk
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.pick_person import PersonPicker
@@ -29,7 +30,7 @@ from tui.widgets.tables import Row, Table, clip, refill, selected_key, status_ce
 
 class ScheduleScreen(DeskScreen):
     VIEW = "schedule"
-    WATCH = family("day", "call", "contract", "location", "person")
+    WATCH = family("day", "call", "contract", "location", "person", "booking", "paperwork")
     BINDINGS = [
         Binding("a", "add_day", "Add day"),
         Binding("e", "edit_day", "Edit"),
@@ -38,6 +39,7 @@ class ScheduleScreen(DeskScreen):
         Binding("c", "call_person", "Call"),
         Binding("r", "release", "Release"),
         Binding("t", "call_time", "Time"),
+        Binding("b", "book_vendor", "Book vendor"),
     ]
 
     def __init__(self, desk: Desk) -> None:
@@ -46,6 +48,8 @@ class ScheduleScreen(DeskScreen):
         self.lines: dict[int, CallLine] = {}
         self.problems: dict[int, list[Problem]] = {}
         self.places: list[Location] = []
+        self.vendors: list[Vendor] = []
+        self.bookings: list[BookingLine] = []
         self.placed = False
         self.shown_day: int | None = None
 
@@ -55,6 +59,7 @@ class ScheduleScreen(DeskScreen):
             yield Static("", id="day-title", markup=False)
             yield Table(id="calls", cursor_type="row")
             yield Static("", id="day-problems", markup=False)
+            yield Static("", id="day-bookings", markup=False)
 
     def on_mount(self) -> None:
         days = self.query_one("#days", DataTable)
@@ -68,11 +73,15 @@ class ScheduleScreen(DeskScreen):
     def reload(self) -> None:
         self.fetch("days", schedule.list_days, self.days_then_problems)
         self.fetch("places", locations.list_locations, self.keep_places)
+        self.fetch("vendors", directory.list_vendors, self.keep_vendors)
         if self.placed:
             self.load_day()
 
     def keep_places(self, places: list[Location]) -> None:
         self.places = places
+
+    def keep_vendors(self, vendors: list[Vendor]) -> None:
+        self.vendors = vendors
 
     def days_then_problems(self, days: list[DaySummary]) -> None:
         """Days show at once; the rules' findings (slower on a big schedule) follow."""
@@ -147,12 +156,26 @@ class ScheduleScreen(DeskScreen):
         if day is None:
             self.show_day_empty()
             return
-        self.fetch("calls", partial(schedule.calls_for_day, day_id=day.id), self.show_calls)
+        self.fetch(
+            "calls", partial(schedule.calls_for_day, day_id=day.id, papers=True), self.show_calls
+        )
+        self.fetch("bookings", partial(bookings.list_bookings, day_id=day.id), self.show_bookings)
+
+    def show_bookings(self, found: list[BookingLine]) -> None:
+        self.bookings = found
+        text = Text()
+        for b in found:
+            state = ("confirmed", "green") if b.confirmed_at else ("NOT CONFIRMED", "bold red")
+            text.append(f"{b.at:%H:%M} {b.vendor_name}: {b.summary.rsplit(', ', 1)[0]} ")
+            text.append(state[0], style=state[1])
+            text.append("\n")
+        self.query_one("#day-bookings", Static).update(text)
 
     def show_day_empty(self) -> None:
         self.query_one("#day-title", Static).update("No shoot days yet: press a to add one.")
         self.query_one("#calls", DataTable).clear()
         self.query_one("#day-problems", Static).update("")
+        self.query_one("#day-bookings", Static).update("")
 
     def show_calls(self, lines: list[CallLine]) -> None:
         day = self.day
@@ -172,7 +195,7 @@ class ScheduleScreen(DeskScreen):
                 clip(line.name, 24),
                 clip(line.department, 14),
                 clip(line.role, 18),
-                status_cell(line.contract_status),
+                paper_cell(line),
             ),
         )
 
@@ -278,6 +301,22 @@ class ScheduleScreen(DeskScreen):
                 f"Released {line.name}",
             )
 
+    def action_book_vendor(self) -> None:
+        if (day := self.day) is None:
+            return
+        if not self.vendors:
+            self.notify("No vendors yet: add one in People (3, then v)", severity="warning")
+            return
+        self.app.push_screen(forms.booking_form(self.desk, day, self.vendors, self.places))
+
     def action_call_time(self) -> None:
         if (line := self.chosen_line()) is not None:
             self.app.push_screen(forms.call_time_form(self.desk, line))
+
+
+def paper_cell(line: CallLine) -> Text:
+    """The contract status, or what required paperwork is missing (in red) when any is."""
+    if not line.missing:
+        return status_cell(line.contract_status)
+    more = f" +{len(line.missing) - 1}" if len(line.missing) > 1 else ""
+    return Text(clip(line.missing[0], 22) + more, style="bold red")
