@@ -102,7 +102,9 @@ class DocumentInfo(msgspec.Struct, kw_only=True):
     content_type: str
 
 
-class ContractView(msgspec.Struct, kw_only=True):
+class ContractView(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """A contract as its party sees it; expiry and decline appear only when there are any."""
+
     id: int
     kind: str
     title: str

@@ -26,7 +26,7 @@ def register(commands: Commands, common: argparse.ArgumentParser) -> None:
         "--location", type=int, metavar="ID", help="where (default: the day's location)"
     )
     add.add_argument("--what", default="", help="e.g. 'Generator'")
-    add.add_argument("--notes", default="")
+    add.add_argument("--notes", default="", help="anything the vendor should know")
     add.add_argument("--json", action="store_true", help="print the booking as JSON")
     cancel = command(actions, common, "cancel", "cancel a booking (the vendor is told)", cmd_cancel)
     cancel.add_argument("booking", type=int, metavar="ID", help="the booking's id")
