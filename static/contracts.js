@@ -93,7 +93,7 @@ async function vendorNotices(me) {
   const res = await load("/api/home");
   if (res.status !== 200 || !res.data.notices.length) return null;
   const { noticesSection } = await import("./home.js");
-  return noticesSection(res.data.notices, new Set(), me.person.id);
+  return noticesSection(res.data.notices, new Set(), me.person.id, "bookings");
 }
 
 async function detail(id) {

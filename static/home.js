@@ -123,11 +123,11 @@ function offlineBanner(savedAt) {
 
 // --- change notices -------------------------------------------------------------------------
 
-export function noticesSection(notices, pending, personId) {
+export function noticesSection(notices, pending, personId, what = "calls") {
   return h(
     "section",
     { class: "notices", "aria-labelledby": "notices-h" },
-    h("h2", { id: "notices-h" }, notices.length === 1 ? "A change to your calls" : "Changes to your calls"),
+    h("h2", { id: "notices-h" }, notices.length === 1 ? `A change to your ${what}` : `Changes to your ${what}`),
     notices.map((n) => noticeCard(n, pending.has(n.id), personId)),
   );
 }

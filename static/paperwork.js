@@ -33,14 +33,13 @@ export async function paperworkSection() {
 }
 
 function paperRow(p) {
-  const title = p.contract_id
-    ? h("a", { href: `/contracts/${p.contract_id}` }, p.title || p.kind)
-    : h("span", null, p.kind);
   return h(
     "li",
     { class: `card paper${p.done ? " done" : ""}`, "data-kind": p.kind },
     h("p", { class: "kicker" }, p.kind, p.expires_on ? ` · expires ${p.expires_on}` : ""),
-    h("p", { class: "title" }, title),
+    p.contract_id
+      ? h("p", { class: "title" }, h("a", { href: `/contracts/${p.contract_id}` }, p.title || p.kind))
+      : null,
     h("p", { class: `state ${p.done ? "good" : "warn"}` }, p.done ? "Complete" : p.left),
   );
 }
