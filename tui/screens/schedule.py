@@ -59,7 +59,6 @@ class ScheduleScreen(DeskScreen):
             yield Static("", id="day-title", markup=False)
             yield Table(id="calls", cursor_type="row")
             yield Static("", id="day-problems", markup=False)
-            yield Static("", id="day-bookings", markup=False)
 
     def on_mount(self) -> None:
         days = self.query_one("#days", DataTable)
@@ -163,19 +162,26 @@ class ScheduleScreen(DeskScreen):
 
     def show_bookings(self, found: list[BookingLine]) -> None:
         self.bookings = found
+        if (day := self.day) is not None and day.id == self.shown_day:
+            self.query_one("#day-problems", Static).update(self.problem_text(day))
+
+    def bookings_text(self, day: Day) -> Text:
+        """The day's vendor bookings, each confirmed or not (in red: chase it)."""
         text = Text()
-        for b in found:
-            state = ("confirmed", "green") if b.confirmed_at else ("NOT CONFIRMED", "bold red")
-            text.append(f"{b.at:%H:%M} {b.vendor_name}: {b.summary.rsplit(', ', 1)[0]} ")
-            text.append(state[0], style=state[1])
-            text.append("\n")
-        self.query_one("#day-bookings", Static).update(text)
+        for b in self.bookings:
+            if b.day_id != day.id:
+                continue
+            text.append(f"\n{b.at:%H:%M} {b.vendor_name}: {b.summary.rsplit(', ', 1)[0]} ")
+            if b.confirmed_at:
+                text.append("confirmed", style="green")
+            else:
+                text.append("NOT CONFIRMED", style="bold red")
+        return text
 
     def show_day_empty(self) -> None:
         self.query_one("#day-title", Static).update("No shoot days yet: press a to add one.")
         self.query_one("#calls", DataTable).clear()
         self.query_one("#day-problems", Static).update("")
-        self.query_one("#day-bookings", Static).update("")
 
     def show_calls(self, lines: list[CallLine]) -> None:
         day = self.day
@@ -211,8 +217,10 @@ class ScheduleScreen(DeskScreen):
     def problem_text(self, day: Day) -> Text:
         found = self.problems.get(day.id, [])
         if not found:
-            return Text("No problems found for this day.", style="green")
-        return Text("\n".join(f"⚠ {p.message}" for p in found), style="red")
+            text = Text("No problems found for this day.", style="green")
+        else:
+            text = Text("\n".join(f"⚠ {p.message}" for p in found), style="red")
+        return text + self.bookings_text(day)
 
     # --- actions ---------------------------------------------------------------------------
 
