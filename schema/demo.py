@@ -567,7 +567,9 @@ def _vendor_work(
     ahead = [d for d in days if d.date > today and d.unit == "Main" and d.location_id]
     if not ahead or len(contacts) < 2:
         return
-    first, other = contacts[0], next(c for c in contacts if c.vendor_id != contacts[0].vendor_id)
+    lighting = directory.vendor_named(db, "Lumen Grip & Lighting")
+    first = next((c for c in contacts if lighting and c.vendor_id == lighting.id), contacts[0])
+    other = next(c for c in contacts if c.vendor_id != first.vendor_id)
     assert first.vendor_id is not None
     vendor = directory.get_vendor(db, first.vendor_id)
     nda = contracts.add_contract(
@@ -588,7 +590,15 @@ def _vendor_work(
         )
         if kind == BookingKind.PICKUP:
             bookings.confirm(db, booking.id, first, now=now)
-    declined = contracts.add_contract(db, other.id, kind="vendor agreement", actor=ACTOR, now=now)
+    assert other.vendor_id is not None
+    declined = contracts.add_contract(
+        db,
+        other.id,
+        kind="vendor agreement",
+        title=f"Hire terms 2027: {directory.get_vendor(db, other.vendor_id).name}",
+        actor=ACTOR,
+        now=now,
+    )
     contracts.attach_document(
         db, declined.id, "agreement.pdf", _document("vendor agreement"), actor=ACTOR, now=now
     )

@@ -134,7 +134,7 @@ class ContractsScreen(DeskScreen):
             (
                 clip(r.name, 16 + extra),
                 clip(r.vendor_name or r.department, 10 + extra),
-                clip(r.title or "", 11 + extra),
+                clip(short_title(r), 11 + extra),
                 status_cell(r.status),
                 f"{r.updated_at:%d %b}" if r.updated_at else "",
                 self.next_call(r.next_call),
@@ -273,6 +273,13 @@ class ContractsScreen(DeskScreen):
 
     def action_paperwork(self) -> None:
         self.app.push_screen(PaperworkDialog(self.desk))
+
+
+def short_title(row: ChecklistRow) -> str:
+    """The title without the person's name the row already shows ("Deal memo: Ana" is "Deal
+    memo"): what tells one person's contracts apart has the room."""
+    title = row.title or ""
+    return title.removesuffix(f": {row.name}") if title != f": {row.name}" else title
 
 
 def row_key(row: ChecklistRow) -> str:
