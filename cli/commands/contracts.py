@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from cli.common import Commands, command, fail, open_db, parse_date, print_json
-from schema import contracts, directory
+from schema import contracts, directory, paperwork
 from schema.clock import utcnow
 from schema.errors import InvalidInput
 from schema.types import Contract
@@ -35,6 +35,11 @@ def register(commands: Commands, common: argparse.ArgumentParser) -> None:
         one = command(actions, common, name, help_text, run)
         one.add_argument("contract", type=int, metavar="ID", help="the contract's id")
         one.add_argument("--json", action="store_true", help="print the contract as JSON")
+    expiry = command(
+        actions, common, "expiry", "set (or with 'none' clear) a contract's expiry date", cmd_expiry
+    )
+    expiry.add_argument("contract", type=int, metavar="ID", help="the contract's id")
+    expiry.add_argument("date", metavar="DATE", help="YYYY-MM-DD, or none")
     void = command(actions, common, "void", "void a contract (cannot be undone)", cmd_void)
     void.add_argument("contract", type=int, metavar="ID", help="the contract's id")
     void.add_argument("--reason", required=True, help="why (kept in the audit trail)")
@@ -131,6 +136,12 @@ def cmd_add(args: argparse.Namespace) -> int:
         contract = attach_deal_memo(db, contract.id, rate=args.rate, now=now)
     if args.send:
         contract = contracts.mark_sent(db, contract.id, now=now)
+    if paperwork.kind_named(db, contract.kind) is None:
+        print(
+            f"callboard: note: {contract.kind!r} is not one of the production's document kinds,"
+            " so it counts towards no requirement (`callboard paperwork` lists them)",
+            file=sys.stderr,
+        )
     return _said(args, contract, "Added")
 
 
@@ -148,6 +159,14 @@ def cmd_redraft(args: argparse.Namespace) -> int:
     db = open_db(args)
     contract = contracts.redraft(db, args.contract)
     return _said(args, contract, "Drew up (attach the corrected document, then send)")
+
+
+def cmd_expiry(args: argparse.Namespace) -> int:
+    db = open_db(args)
+    on = None if args.date.strip().lower() == "none" else parse_date(args.date, "date")
+    contract = contracts.set_expiry(db, args.contract, on)
+    print(f"Contract {contract.id} ({contract.title}) expires {contract.expires_on or 'never'}.")
+    return 0
 
 
 def cmd_void(args: argparse.Namespace) -> int:

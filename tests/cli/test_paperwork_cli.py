@@ -188,3 +188,24 @@ def test_contracts_bookings_and_paperwork_from_the_command_line(
     assert bad_time.code == 1 and "at" in one_error_line(bad_time.err)
     assert run("--db", empty, "bookings", "cancel", str(line["id"])).code == 0
     assert run("--db", empty, "bookings").out.strip() == "No bookings."
+
+
+def test_expiry_and_an_undefined_kind(run: Run, empty: Path, tmp_path: Path) -> None:
+    people = write(tmp_path, "people.csv", "name\nAna Silva\n")
+    assert run("--db", empty, "import", "people", people).code == 0
+    hire = run("--db", empty, "contracts", "add", "1", "--kind", "lamp hire")
+    assert "'lamp hire' is not one of the production's document kinds" in hire.err
+    cert = run(
+        "--db", empty, "contracts", "add", "1", "--kind", "Insurance Certificate",
+        "--expires", "2027-01-31", "--json",
+    )  # fmt: skip
+    made = json.loads(cert.out)
+    assert (made["kind"], made["expires_on"]) == ("insurance certificate", "2027-01-31")
+    assert cert.err == ""
+    later = run("--db", empty, "contracts", "expiry", str(made["id"]), "2027-06-30")
+    assert later.out.endswith("expires 2027-06-30.\n")
+    assert "expires 2027-06-30" in run("--db", empty, "contracts").out
+    bad = run("--db", empty, "contracts", "expiry", str(made["id"]), "30/06/2027")
+    assert bad.code == 1 and "date" in one_error_line(bad.err)
+    missing = run("--db", empty, "contracts", "add", "1", "--kind", "insurance certificate")
+    assert "needs an expiry date" in one_error_line(missing.err)

@@ -16,7 +16,7 @@ from schema import directory, links
 from schema.directory import PersonIn
 from schema.errors import InvalidInput
 from schema.event_kinds import family
-from schema.outputs.spreadsheets import import_people_file
+from schema.outputs.spreadsheets import import_people_file, import_vendors_file
 from schema.rules import plural
 from schema.types import Issued, Person, PersonKind, Vendor
 from tui.context import Desk
@@ -165,6 +165,9 @@ class PeopleScreen(DeskScreen):
         count = getattr(result, "people", None)
         if count is not None:
             self.notify(f"Imported {plural(count, 'person', 'people')}", title="CSV import")
+        vendors = getattr(result, "vendors", None)
+        if vendors is not None:
+            self.notify(f"Imported {plural(vendors, 'vendor')}", title="CSV import")
 
 
 def person_row(p: Person, extra: int = 0) -> Row:
@@ -235,7 +238,17 @@ def import_form(desk: Desk) -> FormDialog:
             raise InvalidInput(f"{path} is a folder: give the CSV file's path", field="file")
         if not path.is_file():
             raise InvalidInput(f"there is no file at {path}", field="file")
+        if values["what"] == "vendors":
+            return import_vendors_file(db, path, now=desk.now())
         return import_people_file(db, path, now=desk.now())
 
-    fields = [Field("file", "CSV file", placeholder="name, kind, department, role, email, phone")]
-    return FormDialog(desk, "Import people from CSV (all or nothing)", fields, save)
+    fields = [
+        Field(
+            "what",
+            "What it holds",
+            "people",
+            options=(("People", "people"), ("Vendors", "vendors")),
+        ),
+        Field("file", "CSV file", placeholder="name, kind, department, role, email, phone"),
+    ]
+    return FormDialog(desk, "Import people or vendors from CSV (all or nothing)", fields, save)
