@@ -251,6 +251,7 @@ class Gate:
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         requirements = list_requirements(db)
+        self.undated: dict[int, list[str]] = {}
         self.required: dict[int, list[str]] = {}
         self.held: dict[int, list[PaperFacts]] = defaultdict(list)
         by_vendor: dict[int, list[int]] = defaultdict(list)
@@ -278,7 +279,14 @@ class Gate:
         return self.held.get(person_id, [])
 
     def gaps(self, person_id: int, on: date) -> list[str]:
-        return rules.paper_gaps(self.required.get(person_id, []), self.held[person_id], on)
+        """What the person lacks on `on`. Without an expiry among their papers the answer is
+        the same every day, so it is worked out once (problems ask it for every call)."""
+        held = self.held[person_id]
+        if any(paper.expires_on for paper in held):
+            return rules.paper_gaps(self.required.get(person_id, []), held, on)
+        if person_id not in self.undated:
+            self.undated[person_id] = rules.paper_gaps(self.required.get(person_id, []), held, on)
+        return self.undated[person_id]
 
     def papers(self, person_id: int, on: date) -> Papers:
         held = self.held[person_id]

@@ -202,9 +202,12 @@ def expiring_documents(
     """A document that expires within two weeks of a call: once per contract, on the first
     such call (after its expiry the call is unpapered instead)."""
     first: dict[int, tuple[date, CallFacts, PaperFacts]] = {}
+    dated: dict[int, list[PaperFacts]] = {}  # most people hold nothing that expires
     for call in sorted(calls, key=lambda c: days[c.day_id].date):
         on = days[call.day_id].date
-        for paper in expiring_soon(held(call.person_id), on):
+        if call.person_id not in dated:
+            dated[call.person_id] = [p for p in held(call.person_id) if p.expires_on]
+        for paper in expiring_soon(dated[call.person_id], on):
             first.setdefault(paper.contract_id, (on, call, paper))
     found = []
     for on, call, paper in first.values():
