@@ -16,6 +16,7 @@ from schema.schedule import DayIn
 from schema.store.connection import connect
 from schema.types import ContractStatus
 from tests.tui.conftest import fill, make_app, settle
+from tui.dialogs.bookings import BookingsDialog
 from tui.dialogs.paperwork import PaperworkDialog
 from tui.dialogs.vendors import VendorsDialog
 
@@ -81,6 +82,21 @@ async def test_vendor_contact_and_booking_by_keys(tmp_path: Path) -> None:
         )
         side = text_of(app, "#day-problems")
         assert "06:00 Power Up Ltd: Generator delivery at Harbour Mill NOT CONFIRMED" in side
+
+        await pilot.press("B")
+        await settle(pilot)
+        assert isinstance(app.screen, BookingsDialog)
+        assert app.screen.query_one("#bookings", DataTable).row_count == 1
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert bookings.list_bookings(db) == []
+        assert bookings.get_booking(db, booked.id).cancelled_at is not None
+        assert app.screen.query_one("#bookings", DataTable).row_count == 0
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "Generator" not in text_of(app, "#day-problems")
 
 
 async def test_generated_deal_memo_and_missing_paperwork_by_keys(tmp_path: Path) -> None:

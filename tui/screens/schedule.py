@@ -21,6 +21,7 @@ from schema.rules import plural
 from schema.schedule import CallLine, DaySummary
 from schema.types import Day, Location, Problem, Vendor
 from tui.context import Desk
+from tui.dialogs.bookings import BookingsDialog
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.pick_person import PersonPicker
 from tui.screens import schedule_forms as forms
@@ -40,6 +41,7 @@ class ScheduleScreen(DeskScreen):
         Binding("r", "release", "Release"),
         Binding("t", "call_time", "Time"),
         Binding("b", "book_vendor", "Book vendor"),
+        Binding("B", "day_bookings", "Bookings", show=False),
     ]
 
     def __init__(self, desk: Desk) -> None:
@@ -176,6 +178,8 @@ class ScheduleScreen(DeskScreen):
                 text.append("confirmed", style="green")
             else:
                 text.append("NOT CONFIRMED", style="bold red")
+        if text:
+            text.append("\nB: the day's bookings (to cancel one)", style="dim")
         return text
 
     def show_day_empty(self) -> None:
@@ -316,6 +320,10 @@ class ScheduleScreen(DeskScreen):
             self.notify("No vendors yet: add one in People (3, then v)", severity="warning")
             return
         self.app.push_screen(forms.booking_form(self.desk, day, self.vendors, self.places))
+
+    def action_day_bookings(self) -> None:
+        if (day := self.day) is not None:
+            self.app.push_screen(BookingsDialog(self.desk, day), lambda _: self.reload())
 
     def action_call_time(self) -> None:
         if (line := self.chosen_line()) is not None:
