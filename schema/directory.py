@@ -105,8 +105,10 @@ def update_person(
     with write(db):
         if unchanged(db, "people", person_id, version, values):
             return get_person(db, person_id)
-        _check_vendor(db, values["vendor_id"])
         old = fetch_one(db, Person, "SELECT * FROM people WHERE id = ?", [person_id])
+        # A contact of an archived vendor stays editable; only a new link to one is refused.
+        if old is None or old.vendor_id != values["vendor_id"]:
+            _check_vendor(db, values["vendor_id"])
         if old is not None and values["email"].casefold() != old.email.casefold():
             # Only a new email is checked: a duplicate from before this rule does not block
             # unrelated edits (a phone number changed on set) of either person.

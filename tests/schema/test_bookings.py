@@ -158,3 +158,29 @@ def test_an_archived_vendor_takes_no_booking(fresh_db: sqlite_utils.Database) ->
             ),
             now=NOW,
         )
+
+
+def test_a_contact_of_an_archived_vendor_stays_editable(fresh_db: sqlite_utils.Database) -> None:
+    pat = contact(fresh_db, "Power Up", "Pat Power")
+    assert pat.vendor_id is not None
+    vendor = directory.get_vendor(fresh_db, pat.vendor_id)
+    directory.archive_vendor(fresh_db, vendor.id, vendor.version, now=NOW)
+    edited = directory.update_person(
+        fresh_db,
+        pat.id,
+        pat.version,
+        PersonIn(
+            name="Pat Power",
+            kind=PersonKind.VENDOR_CONTACT,
+            vendor_id=vendor.id,
+            phone="+44 7700 900123",
+        ),
+        now=NOW,
+    )
+    assert edited.phone == "+44 7700 900123"
+    with pytest.raises(InvalidInput, match="archived"):
+        directory.add_person(
+            fresh_db,
+            PersonIn(name="New Contact", kind=PersonKind.VENDOR_CONTACT, vendor_id=vendor.id),
+            now=NOW,
+        )

@@ -56,6 +56,13 @@ async def test_vendor_contact_and_booking_by_keys(tmp_path: Path) -> None:
         assert vendors.row_count == 1
         [vendor] = directory.list_vendors(db)
         assert (vendor.name, vendor.service) == ("Power Up Ltd", "generators")
+        await pilot.press("x")
+        await settle(pilot)
+        assert directory.list_vendors(db) == []
+        assert "archived" in str(vendors.get_row_at(0)[-1])
+        await pilot.press("x")
+        await settle(pilot)
+        assert [v.name for v in directory.list_vendors(db)] == ["Power Up Ltd"]
         await pilot.press("escape")
         await settle(pilot)
 

@@ -77,7 +77,7 @@ class PeopleScreen(DeskScreen):
 
     def reload(self) -> None:
         self.search()
-        self.fetch("vendors", directory.list_vendors, self.keep_vendors)
+        self.fetch("vendors", partial(directory.list_vendors, archived=True), self.keep_vendors)
 
     def search(self) -> None:
         text = self.query_one("#search", Input).value
@@ -188,7 +188,10 @@ def person_row(p: Person, extra: int = 0) -> Row:
 
 def person_fields(person: Person | None, vendors: list[Vendor]) -> list[Field]:
     p = person or Person(id=0, name="")
-    vendor_options = (("None", ""), *((v.name, str(v.id)) for v in vendors))
+    vendor_options = (
+        ("None", ""),
+        *((f"{v.name}{' (archived)' if v.archived_at else ''}", str(v.id)) for v in vendors),
+    )
     return [
         Field("name", "Name", p.name),
         Field("kind", "Kind", str(p.kind), options=KINDS),
