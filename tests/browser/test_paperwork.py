@@ -71,6 +71,8 @@ def test_a_party_declines_with_a_reason(phone: BrowserContext, prod: Production)
     person_id, contract_id, _ = vendor_contract(prod, "Dee Clines")
     page = phone.new_page()
     page.goto(links.issue_link(prod.db, person_id).url)
+    # The link is spent by the page itself: wait for it to land before going on.
+    expect(page.get_by_role("heading", name="Your contracts")).to_be_visible()
     page.goto(f"/contracts/{contract_id}")
     page.get_by_role("button", name="Decline").click()
     expect(page.locator(".decline .error")).to_have_text(
