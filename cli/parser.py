@@ -10,23 +10,31 @@ import argparse
 from typing import Any
 
 from cli.commands import (
+    bookings,
+    contracts,
     delivery,
     fronts,
     locations,
+    paperwork,
     people,
     problems,
     production,
     replication,
     spreadsheets,
+    vendors,
 )
 from cli.common import DEFAULT_DB, PROG
 
 COMMAND_GROUPS = (
     production,
     people,
+    vendors,
     locations,
     spreadsheets,
     problems,
+    contracts,
+    paperwork,
+    bookings,
     fronts,
     replication,
     delivery,

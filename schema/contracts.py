@@ -13,7 +13,7 @@ from typing import Any
 import msgspec
 import sqlite_utils
 
-from schema import rules, validate
+from schema import paperwork, rules, validate
 from schema.clock import iso, utcnow
 from schema.errors import InvalidInput, NotFound, RuleViolation, StaleEdit
 from schema.event_kinds import EventKind
@@ -55,6 +55,9 @@ class ChecklistRow(msgspec.Struct, kw_only=True):
     updated_at: datetime | None
     next_call: date | None
     contract_version: int | None = None  # what an action on this line expects to change
+    expires_on: date | None = None
+    decline_reason: str | None = None
+    missing: list[str] = []  # what the person's required paperwork lacks today
 
     @property
     def unpapered(self) -> bool:
@@ -67,15 +70,23 @@ def add_contract(
     *,
     kind: str,
     title: str = "",
+    expires_on: date | None = None,
     actor: str = COORDINATOR,
     now: datetime | None = None,
 ) -> Contract:
+    """A draft. A kind the production defines (paperwork) may count towards a requirement; a
+    kind that expires (a certificate) needs its expiry date."""
     moment = now or utcnow()
     kind = validate.text(kind, "kind", required=True, limit=60)
     with write(db):
         name = db.execute("SELECT name FROM people WHERE id = ?", [person_id]).fetchone()
         if name is None:
             raise InvalidInput(f"no person with id {person_id}", field="person_id")
+        defined = paperwork.kind_named(db, kind)
+        if defined is not None:
+            kind = defined.name  # as the production spells it
+            if defined.expires and expires_on is None:
+                raise InvalidInput(f"a {kind} needs an expiry date", field="expires_on")
         contract_id = insert(
             db,
             "contracts",
@@ -83,7 +94,8 @@ def add_contract(
                 "person_id": person_id,
                 "kind": kind,
                 "title": validate.text(title, "title", limit=200)
-                or f"{kind.capitalize()}: {name[0]}",
+                or f"{kind[:1].upper()}{kind[1:]}: {name[0]}",
+                "expires_on": expires_on.isoformat() if expires_on else None,
                 "updated_at": iso(moment),
             },
         )
@@ -98,6 +110,44 @@ def add_contract(
     return get_contract(db, contract_id)
 
 
+def set_expiry(
+    db: sqlite_utils.Database,
+    contract_id: int,
+    expires_on: date | None,
+    *,
+    version: int | None = None,
+    actor: str = COORDINATOR,
+    now: datetime | None = None,
+) -> Contract:
+    """The date a certificate stops counting (a renewed certificate is a new contract)."""
+    moment = now or utcnow()
+    with write(db):
+        contract = get_contract(db, contract_id)
+        if version is not None and contract.version != version:
+            raise StaleEdit("this contract changed since you looked; nothing was saved")
+        if contract.status == ContractStatus.VOID:
+            raise RuleViolation("a void contract's expiry cannot change", code="contract_locked")
+        db.execute(
+            "UPDATE contracts SET expires_on = ?, updated_at = ?, version = version + 1"
+            " WHERE id = ? AND version = ?",
+            [
+                expires_on.isoformat() if expires_on else None,
+                iso(moment),
+                contract_id,
+                contract.version,
+            ],
+        )
+        events.record(
+            db,
+            actor=actor,
+            kind=EventKind.CONTRACT_EXPIRY_SET,
+            subject=f"contract:{contract_id}",
+            now=moment,
+            data={"expires_on": expires_on.isoformat() if expires_on else None},
+        )
+    return get_contract(db, contract_id)
+
+
 def get_contract(db: sqlite_utils.Database, contract_id: int) -> Contract:
     return get(db, "contracts", Contract, contract_id)
 
@@ -105,6 +155,18 @@ def get_contract(db: sqlite_utils.Database, contract_id: int) -> Contract:
 def contracts_for_person(db: sqlite_utils.Database, person_id: int) -> list[Contract]:
     return fetch_all(
         db, Contract, "SELECT * FROM contracts WHERE person_id = ? ORDER BY id", [person_id]
+    )
+
+
+def all_contracts_of(db: sqlite_utils.Database, *, status: str = "") -> list[Contract]:
+    """Every contract (or those in one status), for lists and scripts."""
+    if status:
+        ContractStatus(status)  # an unknown status is an error, not an empty list
+    return fetch_all(
+        db,
+        Contract,
+        "SELECT * FROM contracts WHERE (? = '' OR status = ?) ORDER BY id",
+        [status, status],
     )
 
 
@@ -206,6 +268,59 @@ def sign(
     return get_contract(db, contract_id)
 
 
+def decline(
+    db: sqlite_utils.Database,
+    contract_id: int,
+    person_id: int,
+    *,
+    reason: str,
+    ip: str = "",
+    user_agent: str = "",
+    now: datetime | None = None,
+) -> Contract:
+    """The party will not sign this text, and says why; only from sent or viewed, once."""
+    moment = now or utcnow()
+    why = validate.text(reason, "reason", required=True, limit=1000)
+    with write(db):
+        party_contract(db, contract_id, person_id)
+        _transition(
+            db,
+            contract_id,
+            ContractStatus.DECLINED,
+            {"declined_at": iso(moment), "decline_reason": why},
+            actor=f"person:{person_id}",
+            now=moment,
+            extra={"ip": ip[:64], "user_agent": user_agent[:400]},
+        )
+    return get_contract(db, contract_id)
+
+
+def redraft(
+    db: sqlite_utils.Database,
+    contract_id: int,
+    *,
+    actor: str = COORDINATOR,
+    now: datetime | None = None,
+) -> Contract:
+    """A corrected contract for a declined (or voided) one: a new draft of the same kind,
+    title and expiry for the same party; attach the corrected document and send it."""
+    old = get_contract(db, contract_id)
+    if old.status not in (ContractStatus.DECLINED, ContractStatus.VOID):
+        raise RuleViolation(
+            f"a {old.status} contract needs no correction; void it first to replace it",
+            code="contract_not_declined",
+        )
+    return add_contract(
+        db,
+        old.person_id,
+        kind=old.kind,
+        title=old.title,
+        expires_on=old.expires_on,
+        actor=actor,
+        now=now,
+    )
+
+
 def countersign(
     db: sqlite_utils.Database,
     contract_id: int,
@@ -265,6 +380,7 @@ def _transition(
     actor: str,
     now: datetime,
     version: int | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> None:
     """One conditional UPDATE: only from a status `target` may follow (and, when given, only
     from the version the caller saw)."""
@@ -299,7 +415,7 @@ def _transition(
         kind=EventKind(f"contract.{target}"),
         subject=f"contract:{contract_id}",
         now=now,
-        data=values,
+        data={**values, **(extra or {})},
     )
 
 
@@ -491,6 +607,35 @@ def readable_document(
     return get_document(db, contract.document_id), document_bytes(db, contract.document_id)
 
 
+class ContractDetail(msgspec.Struct, kw_only=True):
+    """A contract with what is on file: the document sent to sign and the uploaded copy."""
+
+    contract: Contract
+    document: Document | None
+    signed_copy: Document | None
+
+
+def contract_detail(db: sqlite_utils.Database, contract_id: int) -> ContractDetail:
+    contract = get_contract(db, contract_id)
+    return ContractDetail(
+        contract=contract,
+        document=get_document(db, contract.document_id) if contract.document_id else None,
+        signed_copy=get_document(db, contract.signed_copy_id) if contract.signed_copy_id else None,
+    )
+
+
+def copy_out(
+    db: sqlite_utils.Database, contract_id: int, *, signed: bool = True
+) -> tuple[Document, bytes]:
+    """What the party uploaded (or, with `signed=False`, the document sent to sign)."""
+    contract = get_contract(db, contract_id)
+    document_id = contract.signed_copy_id if signed else contract.document_id
+    if document_id is None:
+        what = "no signed copy uploaded" if signed else "no document attached"
+        raise NotFound(f"contract {contract_id} has {what} yet")
+    return get_document(db, document_id), document_bytes(db, document_id)
+
+
 # --- the checklist ------------------------------------------------------------------------------
 
 
@@ -504,12 +649,14 @@ def checklist(
     """Every person against their contracts; people with none appear once, unpapered.
 
     `status`: all | unsigned (nothing signed yet) | awaiting (signed, not countersigned) |
-    unsigned_called_week (unsigned and called in the 7 days from `today`) | unpapered.
+    unsigned_called_week (unsigned and called in the 7 days from `today`) | unpapered (no
+    contract at all) | missing (a required document is missing today: the paperwork gate) |
+    declined (the party declined it).
     """
     cursor = db.execute(
         "SELECT p.id AS person_id, p.name, p.kind, p.department, v.name AS vendor_name,"
         " k.id AS contract_id, k.kind AS contract_kind, k.title, k.status, k.updated_at,"
-        " k.version AS contract_version,"
+        " k.version AS contract_version, k.expires_on, k.decline_reason,"
         " (SELECT min(d.date) FROM calls c JOIN days d ON d.id = c.day_id"
         "   WHERE c.person_id = p.id AND d.date >= :today) AS next_call"
         " FROM people p LEFT JOIN vendors v ON v.id = p.vendor_id"
@@ -523,10 +670,19 @@ def checklist(
         msgspec.convert(dict(zip(columns, r, strict=True)), ChecklistRow, strict=False)
         for r in cursor.fetchall()
     ]
+    papers = paperwork.Gate(db)
+    for row in rows:
+        row.missing = papers.gaps(row.person_id, today)
     return [row for row in rows if _matches(row, status, today)]
 
 
-UNSIGNED = (None, ContractStatus.DRAFT, ContractStatus.SENT, ContractStatus.VIEWED)
+UNSIGNED = (
+    None,
+    ContractStatus.DRAFT,
+    ContractStatus.SENT,
+    ContractStatus.VIEWED,
+    ContractStatus.DECLINED,
+)
 
 
 def _matches(row: ChecklistRow, status: str, today: date) -> bool:
@@ -538,6 +694,10 @@ def _matches(row: ChecklistRow, status: str, today: date) -> bool:
         return row.status == ContractStatus.SIGNED
     if status == "unpapered":
         return row.unpapered
+    if status == "missing":
+        return bool(row.missing)
+    if status == "declined":
+        return row.status == ContractStatus.DECLINED
     if status == "unsigned_called_week":
         return (
             row.status in UNSIGNED

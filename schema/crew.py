@@ -12,7 +12,7 @@ from datetime import date, datetime
 import msgspec
 import sqlite_utils
 
-from schema import contracts, locations, notices, schedule
+from schema import bookings, contracts, locations, notices, paperwork, schedule
 from schema.clock import utcnow
 from schema.production import get as get_production
 from schema.production import local_now
@@ -102,7 +102,9 @@ class DocumentInfo(msgspec.Struct, kw_only=True):
     content_type: str
 
 
-class ContractView(msgspec.Struct, kw_only=True):
+class ContractView(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """A contract as its party sees it; expiry and decline appear only when there are any."""
+
     id: int
     kind: str
     title: str
@@ -112,6 +114,38 @@ class ContractView(msgspec.Struct, kw_only=True):
     signed_name: str | None
     countersigned_at: datetime | None
     has_signed_copy: bool
+    expires_on: date | None = None
+    declined_at: datetime | None = None
+    decline_reason: str | None = None
+
+
+class PaperView(msgspec.Struct, kw_only=True):
+    """One document the production requires of me, and where it stands."""
+
+    kind: str
+    done: bool
+    left: str | None  # what is left to do, in words; None when done
+    contract_id: int | None  # open it from here (never a draft: drafts are not mine to see)
+    title: str | None
+    status: ContractStatus | None
+    expires_on: date | None
+
+
+class PaperworkView(msgspec.Struct, kw_only=True):
+    required: list[PaperView]
+    left: int  # how many required documents are not done
+
+
+class BookingView(msgspec.Struct, kw_only=True):
+    id: int
+    kind: str
+    what: str
+    at: datetime
+    unit: str
+    location: LocationView | None
+    notes: str
+    confirmed_at: datetime | None
+    confirmed_by: str | None
 
 
 # --- who am I -----------------------------------------------------------------------------------
@@ -271,4 +305,83 @@ def contract_view(db: sqlite_utils.Database, contract: Contract) -> ContractView
         signed_name=contract.signed_name,
         countersigned_at=contract.countersigned_at,
         has_signed_copy=contract.signed_copy_id is not None,
+        expires_on=contract.expires_on,
+        declined_at=contract.declined_at,
+        decline_reason=contract.decline_reason,
     )
+
+
+# --- paperwork and bookings, as their party sees them -------------------------------------------
+
+
+def my_paperwork(
+    db: sqlite_utils.Database, person: Person, *, now: datetime | None = None
+) -> PaperworkView:
+    """Each document the production requires of me, its state, and what is left."""
+    with read(db):
+        today = local_now(get_production(db), now or utcnow()).date()
+        papers = paperwork.Gate(db).papers(person.id, today)
+        own = {c.id for c in contracts.contracts_for_person(db, person.id)}
+    required = []
+    for doc in papers.required:
+        hidden = doc.status == ContractStatus.DRAFT or doc.contract_id not in own
+        required.append(
+            PaperView(
+                kind=doc.kind,
+                done=doc.done,
+                left=_left(doc, hidden),
+                contract_id=None if hidden else doc.contract_id,
+                title=None if hidden else doc.title,
+                status=None if hidden and doc.status == ContractStatus.DRAFT else doc.status,
+                expires_on=doc.expires_on,
+            )
+        )
+    return PaperworkView(required=required, left=sum(not d.done for d in required))
+
+
+def _left(doc: paperwork.DocumentState, hidden: bool) -> str | None:
+    """What the party still has to do (or wait for), in their words."""
+    if doc.done:
+        return None
+    if doc.status is None or doc.status == ContractStatus.DRAFT:
+        return "The production has not sent it yet."
+    if doc.status in (ContractStatus.SENT, ContractStatus.VIEWED):
+        return "Read it and confirm you signed it." if not hidden else "A colleague has it to sign."
+    if doc.status == ContractStatus.SIGNED:
+        return "Signed: waiting for the production to countersign."
+    if doc.status == ContractStatus.DECLINED:
+        return "You declined it: the production will send a corrected one."
+    return f"It expired on {doc.expires_on}: the production needs a new one."
+
+
+def my_bookings(
+    db: sqlite_utils.Database, person: Person, *, now: datetime | None = None
+) -> list[BookingView]:
+    """My company's bookings from today on (a vendor contact's only)."""
+    with read(db):
+        today = local_now(get_production(db), now or utcnow()).date()
+        found = bookings.for_contact(db, person, start=today)
+        places = _locations(db, {b.location_id for b in found})
+    return [_booking_view(b, places) for b in found]
+
+
+def _booking_view(b: bookings.BookingLine, places: dict[int, LocationView]) -> BookingView:
+    return BookingView(
+        id=b.id,
+        kind=bookings.KIND_WORDS[b.kind],
+        what=b.what,
+        at=b.at,
+        unit=b.unit,
+        location=places.get(b.location_id) if b.location_id is not None else None,
+        notes=b.notes,
+        confirmed_at=b.confirmed_at,
+        confirmed_by=b.confirmed_by_name,
+    )
+
+
+def confirm_booking(
+    db: sqlite_utils.Database, booking_id: int, person: Person, *, now: datetime | None = None
+) -> BookingView:
+    """A vendor contact confirms their company's booking (again: changes nothing)."""
+    line = bookings.confirm(db, booking_id, person, now=now)
+    return _booking_view(line, _locations(db, {line.location_id}))

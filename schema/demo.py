@@ -16,12 +16,22 @@ import msgspec
 import sqlite_utils
 from fpdf import FPDF
 
-from schema import checkins, contracts, directory, locations, notices, production, reach, schedule
+from schema import (
+    bookings,
+    checkins,
+    contracts,
+    directory,
+    locations,
+    notices,
+    production,
+    reach,
+    schedule,
+)
 from schema.clock import utcnow, wall_clock
 from schema.directory import PersonIn, VendorIn
 from schema.locations import LocationIn
 from schema.store.connection import write
-from schema.types import ContractStatus, Location, Person, PersonKind
+from schema.types import BookingKind, ContractStatus, Location, Person, PersonKind
 
 ACTOR = "demo"
 TIMEZONE = "Europe/London"
@@ -164,6 +174,7 @@ def build(
         called = _calls(db, rng, days, crew, cast, moment)
         _plant_problems(db, rng, days, crew, places, moment)
         _changes(db, rng, days, places, moment)
+        _vendor_work(db, days, vendor_contacts, moment)
         _checkins(db, rng, days, moment)
         reach.start_from_now(db)  # the demo's made-up history is never mailed out
     return summary(db, called)
@@ -367,10 +378,9 @@ def _contracts(
     for index, person in enumerate(people):
         if index % 31 == 30:
             continue  # unpapered: nobody has drawn up their contract yet
-        kind = {
-            PersonKind.CAST: "cast agreement",
-            PersonKind.VENDOR_CONTACT: "vendor agreement",
-        }.get(person.kind, "crew agreement")
+        # What the production requires of each (paperwork's defaults): a deal memo for crew
+        # and cast, a vendor agreement for vendors.
+        kind = "vendor agreement" if person.kind == PersonKind.VENDOR_CONTACT else "deal memo"
         target = rng.choice(statuses)
         if person.department in ("Production", "Cast") and index % 3 == 0:
             target = ContractStatus.COUNTERSIGNED
@@ -550,6 +560,60 @@ def _changes(
                 notices.acknowledge(db, recipient.person_id, status.notice.id, now=now)
 
 
+def _vendor_work(
+    db: sqlite_utils.Database, days: list[schedule.Day], contacts: list[Person], now: datetime
+) -> None:
+    """The welcome vendor's work: an NDA to sign and a generator delivery to confirm (plus one
+    confirmed pick-up); and another vendor who declined their agreement, with a reason."""
+    today = wall_clock(now, production.zone_named(TIMEZONE)).date()
+    ahead = [d for d in days if d.date > today and d.unit == "Main" and d.location_id]
+    if not ahead or len(contacts) < 2:
+        return
+    lighting = directory.vendor_named(db, "Lumen Grip & Lighting")
+    first = next((c for c in contacts if lighting and c.vendor_id == lighting.id), contacts[0])
+    other = next(c for c in contacts if c.vendor_id != first.vendor_id)
+    assert first.vendor_id is not None
+    vendor = directory.get_vendor(db, first.vendor_id)
+    nda = contracts.add_contract(
+        db, first.id, kind="NDA", title=f"NDA: {vendor.name}, set access", actor=ACTOR, now=now
+    )
+    contracts.attach_document(db, nda.id, "nda.pdf", _document("NDA"), actor=ACTOR, now=now)
+    contracts.mark_sent(db, nda.id, actor=ACTOR, now=now)
+    day = ahead[0]
+    for kind, at, what in (
+        (BookingKind.DELIVERY, time(6, 0), "Generator"),
+        (BookingKind.PICKUP, time(20, 0), "Generator"),
+    ):
+        booking = bookings.add_booking(
+            db,
+            bookings.BookingIn(vendor_id=vendor.id, day_id=day.id, kind=kind, at=at, what=what),
+            actor=ACTOR,
+            now=now,
+        )
+        if kind == BookingKind.PICKUP:
+            bookings.confirm(db, booking.id, first, now=now)
+    assert other.vendor_id is not None
+    declined = contracts.add_contract(
+        db,
+        other.id,
+        kind="vendor agreement",
+        title=f"Hire terms 2027: {directory.get_vendor(db, other.vendor_id).name}",
+        actor=ACTOR,
+        now=now,
+    )
+    contracts.attach_document(
+        db, declined.id, "agreement.pdf", _document("vendor agreement"), actor=ACTOR, now=now
+    )
+    contracts.mark_sent(db, declined.id, actor=ACTOR, now=now)
+    contracts.decline(
+        db,
+        declined.id,
+        other.id,
+        reason="Clause 7 says a £1,000 excess; we agreed £5,000. Please correct and resend.",
+        now=now,
+    )
+
+
 def _checkins(
     db: sqlite_utils.Database,
     rng: random.Random,
@@ -616,11 +680,12 @@ def _showcase_crew(db: sqlite_utils.Database, today: date) -> Person | None:
 
 
 def _showcase_vendor(db: sqlite_utils.Database) -> Person | None:
-    """A vendor contact, preferably one with a contract waiting for them."""
+    """A vendor contact, preferably one with a booking to confirm and a contract waiting."""
     row = db.execute(
         "SELECT p.id FROM people p LEFT JOIN contracts k ON k.person_id = p.id"
         " AND k.status IN ('sent', 'viewed') WHERE p.kind = ?"
-        " ORDER BY k.id IS NULL, p.id LIMIT 1",
+        " ORDER BY NOT EXISTS (SELECT 1 FROM bookings b WHERE b.vendor_id = p.vendor_id"
+        "   AND b.confirmed_at IS NULL AND b.cancelled_at IS NULL), k.id IS NULL, p.id LIMIT 1",
         [str(PersonKind.VENDOR_CONTACT)],
     ).fetchone()
     return directory.get_person(db, row[0]) if row else None

@@ -9,7 +9,7 @@ import msgspec
 import sqlite_utils
 
 from schema import validate
-from schema.clock import utcnow
+from schema.clock import iso, utcnow
 from schema.errors import InvalidInput, NotFound, RuleViolation
 from schema.event_kinds import EventKind
 from schema.production import COORDINATOR
@@ -47,6 +47,7 @@ class VendorIn(msgspec.Struct, kw_only=True):
     email: str = ""
     phone: str = ""
     notes: str = ""
+    address: str = ""
 
 
 def clean_person(new: PersonIn) -> dict[str, Any]:
@@ -104,8 +105,10 @@ def update_person(
     with write(db):
         if unchanged(db, "people", person_id, version, values):
             return get_person(db, person_id)
-        _check_vendor(db, values["vendor_id"])
         old = fetch_one(db, Person, "SELECT * FROM people WHERE id = ?", [person_id])
+        # A contact of an archived vendor stays editable; only a new link to one is refused.
+        if old is None or old.vendor_id != values["vendor_id"]:
+            _check_vendor(db, values["vendor_id"])
         if old is not None and values["email"].casefold() != old.email.casefold():
             # Only a new email is checked: a duplicate from before this rule does not block
             # unrelated edits (a phone number changed on set) of either person.
@@ -227,11 +230,13 @@ def check_email_free(
 
 
 def _check_vendor(db: sqlite_utils.Database, vendor_id: int | None) -> None:
-    if (
-        vendor_id is not None
-        and not db.execute("SELECT 1 FROM vendors WHERE id = ?", [vendor_id]).fetchone()
-    ):
+    if vendor_id is None:
+        return
+    row = db.execute("SELECT name, archived_at FROM vendors WHERE id = ?", [vendor_id]).fetchone()
+    if row is None:
         raise InvalidInput(f"no vendor with id {vendor_id}", field="vendor_id")
+    if row[1] is not None:
+        raise InvalidInput(f"{row[0]} is archived; restore it first", field="vendor_id")
 
 
 # --- vendors ------------------------------------------------------------------------------------
@@ -245,8 +250,34 @@ def clean_vendor(new: VendorIn) -> dict[str, Any]:
             "email": check(validate.email, new.email),
             "phone": check(validate.phone, new.phone),
             "notes": check(validate.text, new.notes, "notes", limit=validate.MAX_TEXT),
+            "address": check(validate.text, new.address, "address", limit=300),
         }
     return values
+
+
+def vendor_named(
+    db: sqlite_utils.Database, name: str, *, vendor_id: int | None = None
+) -> Vendor | None:
+    """The vendor with this name, ignoring case and spaces at the ends (archived ones too)."""
+    return fetch_one(
+        db,
+        Vendor,
+        "SELECT * FROM vendors WHERE trim(name) = trim(?) COLLATE NOCASE AND id IS NOT ?",
+        [name, vendor_id],
+    )
+
+
+def check_vendor_name_free(
+    db: sqlite_utils.Database, name: str, *, vendor_id: int | None = None
+) -> None:
+    """A vendor's name is how a spreadsheet names it: two of one name would be ambiguous."""
+    other = vendor_named(db, name, vendor_id=vendor_id)
+    if other is not None:
+        archived = " (archived)" if other.archived_at else ""
+        raise InvalidInput(
+            f"there is already a vendor named {other.name}{archived} (vendor {other.id})",
+            field="name",
+        )
 
 
 def add_vendor(
@@ -258,6 +289,7 @@ def add_vendor(
 ) -> Vendor:
     values = clean_vendor(new)
     with write(db):
+        check_vendor_name_free(db, values["name"])
         vendor_id = insert(db, "vendors", values)
         events.record(
             db,
@@ -283,6 +315,7 @@ def update_vendor(
     with write(db):
         if unchanged(db, "vendors", vendor_id, version, values):
             return get_vendor(db, vendor_id)
+        check_vendor_name_free(db, values["name"], vendor_id=vendor_id)
         update_versioned(db, "vendors", vendor_id, version, values)
         events.record(
             db,
@@ -295,12 +328,54 @@ def update_vendor(
     return get_vendor(db, vendor_id)
 
 
+def archive_vendor(
+    db: sqlite_utils.Database,
+    vendor_id: int,
+    version: int,
+    *,
+    archived: bool = True,
+    actor: str = COORDINATOR,
+    now: datetime | None = None,
+) -> Vendor:
+    """Archive a vendor the production no longer uses (or restore one): its contacts, contracts
+    and bookings stay on record, but it leaves the lists and takes no new contacts."""
+    moment = now or utcnow()
+    with write(db):
+        current = get_vendor(db, vendor_id)
+        if (current.archived_at is not None) == archived and current.version == version:
+            return current
+        update_versioned(
+            db, "vendors", vendor_id, version, {"archived_at": iso(moment) if archived else None}
+        )
+        if archived:
+            events.record(
+                db,
+                actor=actor,
+                kind=EventKind.VENDOR_ARCHIVED,
+                subject=f"vendor:{vendor_id}",
+                now=moment,
+                data={"name": current.name},
+            )
+        else:
+            events.record(
+                db,
+                actor=actor,
+                kind=EventKind.VENDOR_RESTORED,
+                subject=f"vendor:{vendor_id}",
+                now=moment,
+                data={"name": current.name},
+            )
+    return get_vendor(db, vendor_id)
+
+
 def get_vendor(db: sqlite_utils.Database, vendor_id: int) -> Vendor:
     return get(db, "vendors", Vendor, vendor_id)
 
 
-def list_vendors(db: sqlite_utils.Database) -> list[Vendor]:
-    return fetch_all(db, Vendor, "SELECT * FROM vendors ORDER BY name COLLATE NOCASE")
+def list_vendors(db: sqlite_utils.Database, *, archived: bool = False) -> list[Vendor]:
+    """Vendors by name; archived ones only when asked for."""
+    where = "" if archived else " WHERE archived_at IS NULL"
+    return fetch_all(db, Vendor, f"SELECT * FROM vendors{where} ORDER BY name COLLATE NOCASE")
 
 
 def vendor_contacts(db: sqlite_utils.Database, vendor_id: int) -> list[Person]:

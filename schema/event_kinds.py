@@ -19,6 +19,8 @@ class EventKind(StrEnum):
     PERSON_DELETED = "person.deleted"
     VENDOR_ADDED = "vendor.added"
     VENDOR_UPDATED = "vendor.updated"
+    VENDOR_ARCHIVED = "vendor.archived"
+    VENDOR_RESTORED = "vendor.restored"
 
     LOCATION_ADDED = "location.added"
     LOCATION_UPDATED = "location.updated"
@@ -42,6 +44,19 @@ class EventKind(StrEnum):
     CONTRACT_VOID = "contract.void"
     CONTRACT_DOCUMENT_ATTACHED = "contract.document_attached"
     CONTRACT_SIGNED_COPY_UPLOADED = "contract.signed_copy_uploaded"
+    CONTRACT_DECLINED = "contract.declined"
+    CONTRACT_EXPIRY_SET = "contract.expiry_set"
+
+    PAPERWORK_KIND_ADDED = "paperwork.kind_added"
+    PAPERWORK_KIND_UPDATED = "paperwork.kind_updated"
+    PAPERWORK_REQUIRED = "paperwork.required"
+    PAPERWORK_UNREQUIRED = "paperwork.unrequired"
+
+    BOOKING_ADDED = "booking.added"
+    BOOKING_UPDATED = "booking.updated"
+    BOOKING_CONFIRMED = "booking.confirmed"
+    BOOKING_CANCELLED = "booking.cancelled"
+    BOOKING_MOVED = "booking.moved"
 
     CHECKIN_RECORDED = "checkin.recorded"
 

@@ -7,17 +7,21 @@ from datetime import date, datetime
 import msgspec
 import sqlite_utils
 
-from schema import contracts, directory, locations, rules
+from schema import bookings, directory, locations, paperwork, rules
 from schema.production import get as get_production
-from schema.production import min_rest, zone
+from schema.production import local_now, min_rest, zone
 from schema.store.connection import read
 from schema.types import Problem
 
 
-def find(db: sqlite_utils.Database, *, on: date | None = None) -> list[Problem]:
-    """Every problem in the schedule (or only those dated `on`)."""
+def find(
+    db: sqlite_utils.Database, *, on: date | None = None, now: datetime | None = None
+) -> list[Problem]:
+    """Every problem in the schedule (or only those dated `on`); `now` decides which
+    bookings are close enough that an unconfirmed one is a problem."""
     with read(db):
         production = get_production(db)
+        moment = local_now(production, now)
         days = [
             msgspec.convert(
                 dict(
@@ -45,18 +49,34 @@ def find(db: sqlite_utils.Database, *, on: date | None = None) -> list[Problem]:
                 "SELECT day_id, person_id, call_at, wrap_at FROM calls"
             ).fetchall()
         ]
+        papers = paperwork.Gate(db)
+        names = directory.names(db)
         found = rules.find_problems(
             days,
             calls,
-            countersigned=contracts.countersigned_people(db),
             min_rest=min_rest(production),
-            names=directory.names(db),
+            names=names,
             location_names=locations.names(db),
             zone=zone(production),
+            gaps=papers.gaps,
+            held=papers.holding,
+            bookings=[_facts(line) for line in bookings.unconfirmed_soon(db, moment)],
+            now=moment,
         )
     return [p for p in found if on is None or p.date == on]
 
 
-def _dt(text: str):
+def _facts(line: bookings.BookingLine) -> rules.BookingFacts:
+    return rules.BookingFacts(
+        id=line.id,
+        day_id=line.day_id,
+        location_id=line.location_id,
+        at=line.at,
+        vendor=line.vendor_name,
+        summary=line.summary,
+        confirmed=line.confirmed_at is not None,
+    )
 
+
+def _dt(text: str) -> datetime:
     return datetime.fromisoformat(text)

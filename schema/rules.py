@@ -9,7 +9,7 @@ import functools
 import itertools
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 import msgspec
@@ -22,12 +22,21 @@ from schema.types import ContractStatus, Problem, ProblemKind
 CONTRACT_TRANSITIONS: dict[ContractStatus, frozenset[ContractStatus]] = {
     ContractStatus.DRAFT: frozenset({ContractStatus.SENT, ContractStatus.VOID}),
     ContractStatus.SENT: frozenset(
-        {ContractStatus.VIEWED, ContractStatus.SIGNED, ContractStatus.VOID}
+        {
+            ContractStatus.VIEWED,
+            ContractStatus.SIGNED,
+            ContractStatus.VOID,
+            ContractStatus.DECLINED,
+        }
     ),
-    ContractStatus.VIEWED: frozenset({ContractStatus.SIGNED, ContractStatus.VOID}),
+    ContractStatus.VIEWED: frozenset(
+        {ContractStatus.SIGNED, ContractStatus.VOID, ContractStatus.DECLINED}
+    ),
     ContractStatus.SIGNED: frozenset({ContractStatus.COUNTERSIGNED, ContractStatus.VOID}),
     ContractStatus.COUNTERSIGNED: frozenset({ContractStatus.VOID}),
     ContractStatus.VOID: frozenset(),
+    # Declined is the party's last word on this text; the coordinator sends a corrected one.
+    ContractStatus.DECLINED: frozenset({ContractStatus.VOID}),
 }
 
 
@@ -49,6 +58,86 @@ def check_transition(current: ContractStatus, target: ContractStatus) -> None:
 def sources_of(target: ContractStatus) -> frozenset[ContractStatus]:
     """The statuses from which `target` can be reached: the WHERE of a conditional update."""
     return frozenset(s for s, targets in CONTRACT_TRANSITIONS.items() if target in targets)
+
+
+# --- paperwork ----------------------------------------------------------------------------------
+
+
+class PaperFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """One contract as the paperwork gate sees it."""
+
+    contract_id: int
+    kind: str
+    title: str
+    status: ContractStatus
+    expires_on: date | None = None
+
+
+# How far a contract of a required kind has got, best first; the best one decides.
+PAPER_RANK = {
+    ContractStatus.COUNTERSIGNED: 0,
+    ContractStatus.SIGNED: 1,
+    ContractStatus.VIEWED: 2,
+    ContractStatus.SENT: 3,
+    ContractStatus.DRAFT: 4,
+    ContractStatus.DECLINED: 5,
+}
+
+
+def valid_on(paper: PaperFacts, on: date) -> bool:
+    """Countersigned and not expired on `on` (a certificate is good through its expiry date)."""
+    return paper.status == ContractStatus.COUNTERSIGNED and (
+        paper.expires_on is None or paper.expires_on >= on
+    )
+
+
+def best_paper(kind: str, held: Iterable[PaperFacts], on: date) -> PaperFacts | None:
+    """The contract that best satisfies `kind` on `on`: a valid one if any, else the furthest
+    along (an expired certificate ranks below a fresh one still being signed)."""
+    mine = [p for p in held if p.kind.casefold() == kind.casefold() and p.status in PAPER_RANK]
+    if not mine:
+        return None
+
+    def rank(paper: PaperFacts) -> tuple[int, int]:
+        expired = paper.status == ContractStatus.COUNTERSIGNED and not valid_on(paper, on)
+        return (len(PAPER_RANK) if expired else PAPER_RANK[paper.status], -paper.contract_id)
+
+    return min(mine, key=rank)
+
+
+def paper_gap(kind: str, best: PaperFacts | None, on: date) -> str | None:
+    """What is missing for `kind` on `on`, in the coordinator's words; None when papered."""
+    if best is None:
+        return f"no {kind}"
+    if valid_on(best, on):
+        return None
+    if best.status == ContractStatus.COUNTERSIGNED and best.expires_on is not None:
+        return f"{kind} expired {best.expires_on.isoformat()}"
+    if best.status == ContractStatus.SIGNED:
+        return f"{kind} not countersigned"
+    if best.status == ContractStatus.DECLINED:
+        return f"{kind} declined"
+    return f"{kind} not signed"
+
+
+def paper_gaps(required: Iterable[str], held: Sequence[PaperFacts], on: date) -> list[str]:
+    """Everything missing for a party on a date: empty means papered."""
+    gaps = (paper_gap(kind, best_paper(kind, held, on), on) for kind in required)
+    return [gap for gap in gaps if gap is not None]
+
+
+PaperGaps = Callable[[int, date], Sequence[str]]
+HeldPapers = Callable[[int], Sequence[PaperFacts]]
+EXPIRY_WARNING = timedelta(days=14)
+
+
+def expiring_soon(held: Iterable[PaperFacts], on: date) -> list[PaperFacts]:
+    """Valid contracts on `on` that expire within EXPIRY_WARNING of it."""
+    return [
+        p
+        for p in held
+        if valid_on(p, on) and p.expires_on is not None and p.expires_on - on < EXPIRY_WARNING
+    ]
 
 
 # --- schedule problems --------------------------------------------------------------------------
@@ -74,23 +163,97 @@ def find_problems(
     days: Sequence[DayFacts],
     calls: Sequence[CallFacts],
     *,
-    countersigned: Iterable[int],
+    countersigned: Iterable[int] = (),
     min_rest: timedelta,
     names: dict[int, str] | None = None,
     location_names: dict[int, str] | None = None,
     zone: tzinfo | None = None,
+    gaps: PaperGaps | None = None,
+    held: HeldPapers | None = None,
+    bookings: Sequence[BookingFacts] = (),
+    now: datetime | None = None,
 ) -> list[Problem]:
-    """Every scheduling problem in one pass, sorted by date then kind."""
+    """Every scheduling problem in one pass, sorted by date then kind.
+
+    `gaps(person_id, date)` says what paperwork a person lacks on a date; without it, any
+    countersigned contract (`countersigned`) counts as papered. `held(person_id)` is the
+    paperwork a person holds (for certificates about to expire); `bookings` with `now` (local
+    wall clock) find vendor bookings close at hand that nobody has confirmed."""
     by_id = {day.id: day for day in days}
     people = names or {}
     places = location_names or {}
     found = [
         *person_double_bookings(by_id, calls, people),
         *location_double_bookings(days, places),
-        *uncontracted_calls(by_id, calls, set(countersigned), people),
+        *uncontracted_calls(by_id, calls, set(countersigned), people, gaps),
         *short_turnarounds(by_id, calls, min_rest, people, zone),
+        *([] if held is None else expiring_documents(by_id, calls, held, people)),
+        *([] if now is None else unconfirmed_bookings(bookings, now)),
     ]
     return sorted(found, key=lambda p: (p.date, p.kind, p.person_id or 0, p.day_ids))
+
+
+def expiring_documents(
+    days: dict[int, DayFacts],
+    calls: Sequence[CallFacts],
+    held: HeldPapers,
+    names: dict[int, str],
+) -> list[Problem]:
+    """A document that expires within two weeks of a call: once per contract, on the first
+    such call (after its expiry the call is unpapered instead)."""
+    first: dict[int, tuple[date, CallFacts, PaperFacts]] = {}
+    dated: dict[int, list[PaperFacts]] = {}  # most people hold nothing that expires
+    for call in sorted(calls, key=lambda c: days[c.day_id].date):
+        on = days[call.day_id].date
+        if call.person_id not in dated:
+            dated[call.person_id] = [p for p in held(call.person_id) if p.expires_on]
+        for paper in expiring_soon(dated[call.person_id], on):
+            first.setdefault(paper.contract_id, (on, call, paper))
+    found = []
+    for on, call, paper in first.values():
+        expires = paper.expires_on or on
+        name = names.get(call.person_id, f"person {call.person_id}")
+        found.append(
+            Problem(
+                kind=ProblemKind.EXPIRING_DOCUMENT,
+                date=on,
+                person_id=call.person_id,
+                day_ids=(call.day_id,),
+                message=f"{name}'s {paper.kind} expires {expires.isoformat()}, "
+                f"{plural((expires - on).days, 'day')} after their call on {on.isoformat()}",
+            )
+        )
+    return found
+
+
+class BookingFacts(msgspec.Struct, frozen=True, kw_only=True):
+    """A vendor booking as the rules see it; `summary` names what, where and when."""
+
+    id: int
+    day_id: int
+    location_id: int | None
+    at: datetime
+    vendor: str
+    summary: str
+    confirmed: bool = False
+
+
+BOOKING_NOTICE = timedelta(hours=24)
+
+
+def unconfirmed_bookings(bookings: Sequence[BookingFacts], now: datetime) -> list[Problem]:
+    """A booking nobody has confirmed within the next 24 hours (local wall clock)."""
+    return [
+        Problem(
+            kind=ProblemKind.UNCONFIRMED_BOOKING,
+            date=b.at.date(),
+            location_id=b.location_id,
+            day_ids=(b.day_id,),
+            message=f"{b.vendor} has not confirmed {b.summary}",
+        )
+        for b in bookings
+        if not b.confirmed and now <= b.at <= now + BOOKING_NOTICE
+    ]
 
 
 def person_double_bookings(
@@ -155,20 +318,32 @@ def uncontracted_calls(
     calls: Sequence[CallFacts],
     countersigned: set[int],
     names: dict[int, str],
+    gaps: PaperGaps | None = None,
 ) -> list[Problem]:
-    """A person called on a day without a countersigned contract."""
-    return [
-        Problem(
-            kind=ProblemKind.UNCONTRACTED_CALL,
-            date=days[call.day_id].date,
-            person_id=call.person_id,
-            day_ids=(call.day_id,),
-            message=f"{names.get(call.person_id, f'person {call.person_id}')} is called on "
-            f"{days[call.day_id].date.isoformat()} without a countersigned contract",
+    """A person called on a day without the paperwork they need (what is missing, named)."""
+    found: list[Problem] = []
+    for call in calls:
+        on = days[call.day_id].date
+        if gaps is not None:
+            missing = gaps(call.person_id, on)
+            if not missing:
+                continue
+            why = ": " + ", ".join(missing)
+        elif call.person_id in countersigned:
+            continue
+        else:
+            why = " without a countersigned contract"
+        found.append(
+            Problem(
+                kind=ProblemKind.UNCONTRACTED_CALL,
+                date=on,
+                person_id=call.person_id,
+                day_ids=(call.day_id,),
+                message=f"{names.get(call.person_id, f'person {call.person_id}')} is called on "
+                f"{on.isoformat()}{why}",
+            )
         )
-        for call in calls
-        if call.person_id not in countersigned
-    ]
+    return found
 
 
 def short_turnarounds(

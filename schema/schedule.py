@@ -13,7 +13,7 @@ from typing import Any
 import msgspec
 import sqlite_utils
 
-from schema import notices, validate
+from schema import bookings, notices, paperwork, validate
 from schema.clock import local_iso, utcnow
 from schema.errors import InvalidInput, NotFound
 from schema.event_kinds import EventKind
@@ -57,6 +57,7 @@ class CallLine(msgspec.Struct, kw_only=True):
     department: str
     role: str
     contract_status: str | None
+    missing: list[str] = []  # the required paperwork lacking on the day (when asked for)
 
 
 class DaySummary(msgspec.Struct, kw_only=True):
@@ -172,6 +173,7 @@ def update_day(
             data={**values, "detached_checkins": detached},
         )
         _notify_changes(db, old, updated, actor=actor, now=moment)
+        bookings.follow_day(db, old, updated, actor=actor, now=moment)
     return updated
 
 
@@ -214,6 +216,7 @@ def delete_day(
     moment = now or utcnow()
     with write(db):
         day = get_day(db, day_id)
+        bookings.day_cancelled(db, day, actor=actor, now=moment)
         called = _called_ids(db, day_id)
         if called:
             notices.create(
@@ -384,8 +387,11 @@ def release_person(
         )
 
 
-def calls_for_day(db: sqlite_utils.Database, day_id: int) -> list[CallLine]:
-    """Who is called on a day, with the best contract status each person has."""
+def calls_for_day(
+    db: sqlite_utils.Database, day_id: int, *, papers: bool = False
+) -> list[CallLine]:
+    """Who is called on a day, with the best contract status each person has (and, with
+    `papers`, what required paperwork each lacks on the day)."""
     cursor = db.execute(
         "SELECT c.*, p.name, p.department, p.role, ("
         "  SELECT status FROM contracts k WHERE k.person_id = p.id AND k.status != 'void'"
@@ -401,6 +407,11 @@ def calls_for_day(db: sqlite_utils.Database, day_id: int) -> list[CallLine]:
         data = dict(zip(columns, row, strict=True))
         extra = {k: data.pop(k) for k in ("name", "department", "role", "contract_status")}
         lines.append(CallLine(call=msgspec.convert(data, Call, strict=False), **extra))
+    if papers and lines:
+        gate = paperwork.Gate(db)
+        on = get_day(db, day_id).date
+        for line in lines:
+            line.missing = gate.gaps(line.call.person_id, on)
     return lines
 
 

@@ -25,6 +25,20 @@ class PersonKind(StrEnum):
     VENDOR_CONTACT = "vendor_contact"
 
 
+class Party(StrEnum):
+    """Who a paperwork requirement is for: a vendor contact's papers are their company's."""
+
+    CREW = "crew"
+    CAST = "cast"
+    VENDOR = "vendor"
+
+
+class BookingKind(StrEnum):
+    DELIVERY = "delivery"
+    PICKUP = "pickup"
+    SERVICE = "service"
+
+
 class ContractStatus(StrEnum):
     DRAFT = "draft"
     SENT = "sent"
@@ -32,6 +46,7 @@ class ContractStatus(StrEnum):
     SIGNED = "signed"
     COUNTERSIGNED = "countersigned"
     VOID = "void"
+    DECLINED = "declined"  # the party said no, with a reason; the coordinator sends a new one
 
 
 class CheckinResult(StrEnum):
@@ -58,6 +73,8 @@ class NoticeKind(StrEnum):
     DATE_CHANGED = "date_changed"
     DAY_CANCELLED = "day_cancelled"
     RELEASED = "released"  # one person is no longer called on a day
+    BOOKING_MOVED = "booking_moved"  # a vendor's delivery or pick-up moved with its day
+    BOOKING_CANCELLED = "booking_cancelled"
 
 
 class ProblemKind(StrEnum):
@@ -65,6 +82,8 @@ class ProblemKind(StrEnum):
     LOCATION_DOUBLE_BOOKED = "location_double_booked"
     UNCONTRACTED_CALL = "uncontracted_call"
     SHORT_TURNAROUND = "short_turnaround"
+    EXPIRING_DOCUMENT = "expiring_document"
+    UNCONFIRMED_BOOKING = "unconfirmed_booking"
 
 
 class Production(msgspec.Struct, kw_only=True):
@@ -90,6 +109,8 @@ class Vendor(msgspec.Struct, kw_only=True):
     email: str = ""
     phone: str = ""
     notes: str = ""
+    address: str = ""
+    archived_at: datetime | None = None
     version: int = 1
 
 
@@ -174,6 +195,9 @@ class Contract(msgspec.Struct, kw_only=True):
     countersigned_by: str | None = None
     voided_at: datetime | None = None
     void_reason: str | None = None
+    expires_on: date | None = None
+    declined_at: datetime | None = None
+    decline_reason: str | None = None
     updated_at: datetime
     version: int = 1
 

@@ -36,6 +36,7 @@ from server.api.checkins import CheckinController
 from server.api.contracts import ContractController
 from server.api.crew import CrewController
 from server.api.pages import PageController
+from server.api.paperwork import PaperworkController
 from server.api.push import PushController
 from server.api.session import SessionController
 from server.bodies import strict_json_body
@@ -87,6 +88,7 @@ def create_app(
             ContractController,
             PageController,
             PushController,
+            PaperworkController,
             _static_router(settings.static_dir),
         ],
         dependencies=DEPENDENCIES,

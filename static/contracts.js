@@ -3,6 +3,7 @@
 import { get, post, upload, Offline } from "./api.js";
 import { h, show, notice, link, bytes, momentDayTime } from "./ui.js";
 import { whoAmI } from "./session.js";
+import { paperworkSection, bookingsSection } from "./paperwork.js";
 
 const MAX_UPLOAD = 10 * 1024 * 1024;
 const UPLOAD_TYPES = ["application/pdf", "image/jpeg", "image/png"];
@@ -13,6 +14,7 @@ const STATUS = {
   signed: ["Signed", "good"],
   countersigned: ["Complete", "good"],
   void: ["Void", "bad"],
+  declined: ["Declined", "bad"],
 };
 
 export async function contractsPage(id, who) {
@@ -48,7 +50,16 @@ async function list(me) {
   const res = await load("/api/contracts");
   if (res.status !== 200) return show(notice("bad", "Couldn't load contracts", [res.data && res.data.message]));
   const contracts = res.data;
+  const vendor = me.person.kind === "vendor_contact";
+  // A vendor's contact lands here: their notices (a booking moved) and bookings come first.
+  const [changes, bookings, papers] = await Promise.all([
+    vendor ? vendorNotices(me) : null,
+    vendor ? bookingsSection() : null,
+    paperworkSection(),
+  ]);
   show(
+    changes,
+    bookings,
     h(
       "section",
       { "aria-labelledby": "contracts-h" },
@@ -74,7 +85,15 @@ async function list(me) {
           )
         : h("p", { class: "empty" }, "No contracts for you yet."),
     ),
+    papers,
   );
+}
+
+async function vendorNotices(me) {
+  const res = await load("/api/home");
+  if (res.status !== 200 || !res.data.notices.length) return null;
+  const { noticesSection } = await import("./home.js");
+  return noticesSection(res.data.notices, new Set(), me.person.id, "bookings");
 }
 
 async function detail(id) {
@@ -129,8 +148,51 @@ function render(c) {
         : h("p", { class: "muted" }, "The document isn't attached yet."),
     ),
     signing(c),
-    c.status === "void" || !doc ? null : signedCopy(c),
+    declining(c),
+    ["void", "declined"].includes(c.status) || !doc ? null : signedCopy(c),
   );
+}
+
+/** Say no, with a reason the coordinator reads; they send a corrected contract. */
+function declining(c) {
+  if (c.status === "declined") {
+    return notice("bad", "You declined this contract", [
+      `Your reason: ${c.decline_reason || ""}`,
+      "The production will send you a corrected one.",
+    ]);
+  }
+  if (!c.document || !["sent", "viewed"].includes(c.status)) return null;
+  const reason = h("textarea", { id: "decline-reason", name: "reason", rows: 3, maxlength: 1000, required: true });
+  const error = h("p", { class: "error", role: "alert" });
+  const submit = h("button", { type: "submit", class: "btn secondary" }, "Decline");
+  const form = h(
+    "form",
+    { class: "card decline", novalidate: true },
+    h("h2", null, "Something wrong?"),
+    h("label", { for: "decline-reason" }, "Tell the production what needs correcting"),
+    reason,
+    error,
+    submit,
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.textContent = "";
+    if (!reason.value.trim()) return fail(error, reason, "Say what is wrong, so it can be corrected.");
+    submit.disabled = true;
+    let res;
+    try {
+      res = await post(`/api/contracts/${c.id}/decline`, { reason: reason.value.trim() });
+    } catch (err) {
+      if (!(err instanceof Offline)) throw err;
+      res = { status: 0, data: { message: "You're offline. Nothing was sent; try again when connected." } };
+    }
+    if (res.status === 200) return render(res.data);
+    submit.disabled = false;
+    const data = res.data || {};
+    if (data.error === "contract_already" || data.error === "contract_illegal_transition") return detail(c.id);
+    fail(error, reason, data.message || `Error ${res.status}`);
+  });
+  return form;
 }
 
 function signing(c) {
@@ -143,6 +205,7 @@ function signing(c) {
     ]);
   }
   if (c.status === "void") return notice("bad", "This contract was voided", ["Nothing to sign."]);
+  if (c.status === "declined") return null;
   if (!c.document || !["sent", "viewed"].includes(c.status)) return null;
   const name = h("input", {
     id: "full-name",

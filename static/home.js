@@ -1,5 +1,6 @@
 // Home: change notices to acknowledge, my next calls, today's call sheet, calendar feed.
 import { get, post, del, forgetSaved, Offline } from "./api.js";
+import { paperworkSection } from "./paperwork.js";
 import {
   h,
   show,
@@ -42,11 +43,13 @@ export async function homePage(who) {
   whenSent((sent) => {
     if (sent.some((s) => s.item.kind === "ack")) refresh();
   });
+  const papers = await paperworkSection();
   show(
     res.cached ? offlineBanner(res.savedAt) : null,
     home.notices.length ? noticesSection(home.notices, pending, who.me.person.id) : null,
     callsSection(home.calls, who.me.person),
     home.today.map((sheet) => callSheet(sheet, who.me.person)),
+    papers,
     calendarSection(),
     notifySection(),
     h(
@@ -123,11 +126,11 @@ function offlineBanner(savedAt) {
 
 // --- change notices -------------------------------------------------------------------------
 
-function noticesSection(notices, pending, personId) {
+export function noticesSection(notices, pending, personId, what = "calls") {
   return h(
     "section",
     { class: "notices", "aria-labelledby": "notices-h" },
-    h("h2", { id: "notices-h" }, notices.length === 1 ? "A change to your calls" : "Changes to your calls"),
+    h("h2", { id: "notices-h" }, notices.length === 1 ? `A change to your ${what}` : `Changes to your ${what}`),
     notices.map((n) => noticeCard(n, pending.has(n.id), personId)),
   );
 }
@@ -156,6 +159,8 @@ function kindLabel(kind) {
       date_changed: "Date changed",
       day_cancelled: "Day cancelled",
       released: "No longer called",
+      booking_moved: "Booking moved",
+      booking_cancelled: "Booking cancelled",
     }[kind] || "Change"
   );
 }

@@ -9,7 +9,7 @@
 // `uv run python -m tests.browser.stamp` rewrites it).
 importScripts("/static/outbox.js");
 
-const VERSION = "a6e9a63ae8";
+const VERSION = "46d4cef263";
 const SHELL_CACHE = `callboard-shell-${VERSION}`;
 const API_CACHE = "callboard-api-v1";
 const SHELL = [
@@ -25,13 +25,14 @@ const SHELL = [
   "/static/onboard.js",
   "/static/contracts.js",
   "/static/push.js",
+  "/static/paperwork.js",
   "/static/icons/icon-192.png",
   "/manifest.webmanifest",
 ];
 // Pages of the app (everything else, e.g. /ics/ feeds or documents, goes to the network).
 const APP_PAGE = /^\/(?:$|index\.html$|p\/|l\/|contracts(?:\/|$))/;
 // API reads worth keeping for offline use (never documents, never anything with a token).
-const SAVED_API = /^\/api\/(?:me|home|contracts(?:\/\d+)?|locations\/[^/]+)$/;
+const SAVED_API = /^\/api\/(?:me|home|contracts(?:\/\d+)?|locations\/[^/]+|paperwork|bookings)$/;
 const NETWORK_WAIT_MS = 6000;
 
 self.addEventListener("install", (event) => {

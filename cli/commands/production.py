@@ -249,7 +249,10 @@ def cmd_welcome(args: argparse.Namespace) -> int:
         issued = links.issue_link(db, vendor.id, base_url=base)
         print(f"Vendor contact: {vendor.name}")
         print(f"  {issued.url}")
-        print("  Opens the contracts that concern this vendor, to read and confirm as signed.")
+        print(
+            "  Opens this vendor's bookings to confirm and the contracts that concern them,"
+            " to read and confirm as signed (or decline, saying why)."
+        )
     if place is not None:
         print(f"Location: {place.name}")
         print(f"  {locations.checkin_url(base, place)}")

@@ -20,14 +20,15 @@ def _import(commands: Commands, common: argparse.ArgumentParser) -> None:
         commands,
         common,
         "import",
-        "add people from a CSV spreadsheet (all rows or none)",
+        "add people or vendors from a CSV spreadsheet (all rows or none)",
         cmd_import,
     )
-    sub.add_argument("what", choices=("people",), help="what the file holds")
+    sub.add_argument("what", choices=("people", "vendors"), help="what the file holds")
     sub.add_argument(
         "file",
         metavar="FILE.csv",
-        help="columns: name, kind, department, role, email, phone, vendor, notes",
+        help="people: name, kind, department, role, email, phone, vendor, notes; "
+        "vendors: name, service, email, phone, address, notes",
     )
 
 
@@ -45,9 +46,13 @@ def _export(commands: Commands, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from schema.outputs.spreadsheets import import_people_file
+    from schema.outputs.spreadsheets import import_people_file, import_vendors_file
 
     db = open_db(args)
+    if args.what == "vendors":
+        done = import_vendors_file(db, args.file)
+        print(f"Imported {plural(done.vendors, 'vendor')} from {args.file}.")
+        return 0
     result = import_people_file(db, args.file)
     print(f"Imported {plural(result.people, 'person', 'people')} from {args.file}.")
     return 0

@@ -26,6 +26,7 @@ from schema.store.connection import read, write
 from schema.types import PersonKind
 
 PEOPLE_COLUMNS = ("name", "kind", "department", "role", "email", "phone", "vendor", "notes")
+VENDOR_COLUMNS = ("name", "service", "email", "phone", "address", "notes")
 # Columns an export carries that an import accepts and ignores (a new person gets a new id).
 IGNORED_COLUMNS = ("id",)
 MAX_ROWS = 20_000
@@ -65,6 +66,11 @@ class ImportRefused(CallboardError):
 class ImportResult(msgspec.Struct, kw_only=True):
     people: int
     person_ids: list[int]
+
+
+class VendorImportResult(msgspec.Struct, kw_only=True):
+    vendors: int
+    vendor_ids: list[int]
 
 
 # --- import -------------------------------------------------------------------------------------
@@ -122,10 +128,71 @@ def import_people(
     return ImportResult(people=len(added), person_ids=added)
 
 
-def _records(text: str, source: str) -> Iterator[tuple[int, dict[str, str] | RowError]]:
+def read_text(path: str | Path) -> tuple[str, str]:
+    """A CSV file's text (Excel's UTF-8 BOM removed) and its name for messages."""
+    source = Path(path)
+    try:
+        return source.read_bytes().decode("utf-8-sig"), source.name
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{source.name} is not UTF-8 text (save it as CSV UTF-8)") from None
+
+
+def import_vendors_file(
+    db: sqlite_utils.Database,
+    path: str | Path,
+    *,
+    actor: str = COORDINATOR,
+    now: datetime | None = None,
+) -> VendorImportResult:
+    text, source = read_text(path)
+    return import_vendors(db, text, source=source, actor=actor, now=now)
+
+
+def import_vendors(
+    db: sqlite_utils.Database,
+    text: str,
+    *,
+    source: str = "CSV",
+    actor: str = COORDINATOR,
+    now: datetime | None = None,
+) -> VendorImportResult:
+    """Add every vendor in a CSV file, or none if any row is bad (a name already in the
+    production, or twice in the file, is a bad row)."""
+    checked: list[directory.VendorIn] = []
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    for line, record in _records(text, source, VENDOR_COLUMNS):
+        if isinstance(record, RowError):
+            errors.append(record)
+            continue
+        vendor = directory.VendorIn(**{c: record.get(c, "") for c in VENDOR_COLUMNS})
+        try:
+            values = directory.clean_vendor(vendor)
+            directory.check_vendor_name_free(db, values["name"])
+            key = values["name"].casefold()
+            if key in seen:
+                raise InvalidInput(f"{values['name']} is already on line {seen[key]}")
+            seen[key] = line
+        except InvalidInput as error:
+            errors.append(RowError(line=line, reason=error.message))
+            continue
+        checked.append(vendor)
+    if errors:
+        raise ImportRefused(source, errors)
+    if not checked:
+        raise InvalidInput(f"{source} has a header but no vendors")
+    moment = now or utcnow()
+    with write(db):
+        added = [directory.add_vendor(db, v, actor=actor, now=moment).id for v in checked]
+    return VendorImportResult(vendors=len(added), vendor_ids=added)
+
+
+def _records(
+    text: str, source: str, columns: Sequence[str] = PEOPLE_COLUMNS
+) -> Iterator[tuple[int, dict[str, str] | RowError]]:
     """(line where the row starts, {column: value} or what is wrong) for each non-blank row."""
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = _header(reader, source)
+    header = _header(reader, source, columns)
     count = 0
     start = reader.line_num + 1
     try:
@@ -145,7 +212,7 @@ def _records(text: str, source: str) -> Iterator[tuple[int, dict[str, str] | Row
         raise ImportRefused(source, [RowError(line=reader.line_num, reason=str(error))]) from None
 
 
-def _header(reader: Any, source: str) -> list[str]:
+def _header(reader: Any, source: str, columns: Sequence[str] = PEOPLE_COLUMNS) -> list[str]:
     try:
         raw = next(reader)
     except StopIteration:
@@ -153,10 +220,10 @@ def _header(reader: Any, source: str) -> list[str]:
     except csv.Error as error:
         raise ImportRefused(source, [RowError(line=1, reason=str(error))]) from None
     header = [cell.strip().lower() for cell in raw]
-    allowed = set(PEOPLE_COLUMNS) | set(IGNORED_COLUMNS)
+    allowed = set(columns) | set(IGNORED_COLUMNS)
     unknown = [h for h in header if h not in allowed]
     if unknown:
-        reason = f"unknown column {unknown[0]!r} (columns: {', '.join(PEOPLE_COLUMNS)})"
+        reason = f"unknown column {unknown[0]!r} (columns: {', '.join(columns)})"
         raise ImportRefused(source, [RowError(line=1, reason=reason)])
     if "name" not in header:
         raise ImportRefused(source, [RowError(line=1, reason="no 'name' column")])
@@ -175,7 +242,11 @@ def _person_in(record: dict[str, str], vendors: dict[str, int]) -> directory.Per
     if vendor_text:
         vendor_id = vendors.get(vendor_text.casefold())
         if vendor_id is None:
-            raise InvalidInput(f"no vendor named {vendor_text!r}", field="vendor")
+            raise InvalidInput(
+                f"no vendor named {vendor_text!r}: add it first (`callboard vendors add` or "
+                "`callboard import vendors`)",
+                field="vendor",
+            )
         if kind != PersonKind.VENDOR_CONTACT:
             raise InvalidInput("only a vendor contact can have a vendor", field="vendor")
     return directory.PersonIn(
@@ -193,7 +264,7 @@ def _person_in(record: dict[str, str], vendors: dict[str, int]) -> directory.Per
 def _vendor_index(db: sqlite_utils.Database) -> dict[str, int]:
     """Vendors by case-folded name, and by id as text (either may be typed in the sheet)."""
     index: dict[str, int] = {}
-    for vendor in directory.list_vendors(db):
+    for vendor in directory.list_vendors(db):  # archived vendors take no new contacts
         index[vendor.name.strip().casefold()] = vendor.id
         index[str(vendor.id)] = vendor.id
     return index

@@ -342,12 +342,66 @@ def _v5_delivery(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v6_paperwork(db: sqlite_utils.Database) -> None:
+    """Vendors of their own (address, archive), document kinds and the paperwork each kind of
+    party needs, contract expiry and declines, and vendor bookings. A new production starts
+    with sensible requirements (crew and cast need a deal memo, vendors a vendor agreement)."""
+    run_script(
+        db,
+        """
+        ALTER TABLE vendors ADD COLUMN address TEXT NOT NULL DEFAULT '';
+        ALTER TABLE vendors ADD COLUMN archived_at TEXT;
+        CREATE TABLE document_kinds (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            expires INTEGER NOT NULL DEFAULT 0,
+            version INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE paperwork_requirements (
+            id INTEGER PRIMARY KEY,
+            kind_id INTEGER NOT NULL REFERENCES document_kinds(id) ON DELETE CASCADE,
+            party TEXT NOT NULL CHECK (party IN ('crew', 'cast', 'vendor')),
+            department TEXT NOT NULL DEFAULT '' COLLATE NOCASE,
+            UNIQUE (kind_id, party, department)
+        );
+        ALTER TABLE contracts ADD COLUMN expires_on TEXT;
+        ALTER TABLE contracts ADD COLUMN declined_at TEXT;
+        ALTER TABLE contracts ADD COLUMN decline_reason TEXT;
+        CREATE TABLE bookings (
+            id INTEGER PRIMARY KEY,
+            vendor_id INTEGER NOT NULL REFERENCES vendors(id) ON DELETE RESTRICT,
+            day_id INTEGER NOT NULL REFERENCES days(id) ON DELETE CASCADE,
+            location_id INTEGER REFERENCES locations(id) ON DELETE RESTRICT,
+            kind TEXT NOT NULL CHECK (kind IN ('delivery', 'pickup', 'service')),
+            at TEXT NOT NULL,
+            what TEXT NOT NULL DEFAULT '',
+            notes TEXT NOT NULL DEFAULT '',
+            confirmed_at TEXT,
+            confirmed_by INTEGER REFERENCES people(id) ON DELETE SET NULL,
+            cancelled_at TEXT,
+            version INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE INDEX bookings_day ON bookings(day_id);
+        CREATE INDEX bookings_vendor ON bookings(vendor_id, at);
+        INSERT INTO document_kinds (name, expires) VALUES
+            ('deal memo', 0), ('crew agreement', 0), ('cast agreement', 0),
+            ('vendor agreement', 0), ('location agreement', 0), ('NDA', 0),
+            ('start form', 0), ('tax form', 0), ('insurance certificate', 1);
+        INSERT INTO paperwork_requirements (kind_id, party)
+            SELECT id, 'crew' FROM document_kinds WHERE name = 'deal memo'
+            UNION ALL SELECT id, 'cast' FROM document_kinds WHERE name = 'deal memo'
+            UNION ALL SELECT id, 'vendor' FROM document_kinds WHERE name = 'vendor agreement';
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _v1_core,
     _v2_feed_indexes,
     _v3_checkin_happened_at,
     _v4_people_email,
     _v5_delivery,
+    _v6_paperwork,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -31,6 +31,10 @@ class SignIn(msgspec.Struct, kw_only=True):
     sha256: Annotated[str, msgspec.Meta(max_length=128)]
 
 
+class DeclineIn(msgspec.Struct, kw_only=True):
+    reason: Annotated[str, msgspec.Meta(max_length=2000)]
+
+
 @dataclass
 class SignedCopyForm:
     file: UploadFile
@@ -113,6 +117,32 @@ class ContractController(Controller):
             now=now,
         )
         return crew.contract_view(db, signed)
+
+    @post(
+        "/{contract_id:int}/decline",
+        status_code=200,
+        sync_to_thread=False,
+        summary="I will not sign this contract, and why (once; the coordinator sees the reason)",
+    )
+    def decline(
+        self,
+        request: Request[Any, Any, Any],
+        db: Db,
+        person: CurrentPerson,
+        now: Now,
+        contract_id: FromPath[Id],
+        data: JSONBody[DeclineIn],
+    ) -> crew.ContractView:
+        declined = contracts.decline(
+            db,
+            contract_id,
+            person.id,
+            reason=data.reason,
+            ip=client_ip(request),
+            user_agent=user_agent(request),
+            now=now,
+        )
+        return crew.contract_view(db, declined)
 
     @post(
         "/{contract_id:int}/signed-copy",

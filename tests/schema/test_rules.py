@@ -186,6 +186,21 @@ def test_find_problems_reports_each_kind() -> None:
         CallFacts(day_id=3, person_id=11, call_at=days[2].call_at),
         CallFacts(day_id=1, person_id=11, call_at=days[0].call_at),
     ]
+    certificate = rules.PaperFacts(
+        contract_id=5,
+        kind="insurance certificate",
+        title="Insurance",
+        status=ContractStatus.COUNTERSIGNED,
+        expires_on=date(2026, 12, 10),
+    )
+    generator = rules.BookingFacts(
+        id=1,
+        day_id=1,
+        location_id=1,
+        at=BASE.replace(hour=6),
+        vendor="Sparks",
+        summary="Generator delivery at Mill",
+    )
     found = rules.find_problems(
         days,
         calls,
@@ -193,6 +208,9 @@ def test_find_problems_reports_each_kind() -> None:
         min_rest=timedelta(hours=10),
         names={10: "Ana", 11: "Bo"},
         location_names={1: "Mill"},
+        held=lambda person_id: [certificate] if person_id == 11 else [],
+        bookings=[generator],
+        now=BASE.replace(hour=8) - timedelta(days=1),
     )
     kinds = {p.kind for p in found}
     assert kinds == set(ProblemKind)

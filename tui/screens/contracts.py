@@ -14,15 +14,18 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Select, Static
 
-from schema import contracts, directory
-from schema.contracts import ChecklistRow
+from schema import contracts, directory, paperwork, validate
+from schema.contracts import ChecklistRow, ContractDetail
 from schema.errors import InvalidInput
 from schema.event_kinds import family
+from schema.outputs.deal_memo import attach_deal_memo
+from schema.paperwork import DocumentKind
 from schema.rules import plural
 from schema.types import Contract
 from tui.context import Desk
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.form import Field, FormDialog, Values
+from tui.dialogs.paperwork import PaperworkDialog
 from tui.screens.base import DeskScreen
 from tui.widgets.tables import Row, Table, clip, refill, selected_key, status_cell, when
 
@@ -32,25 +35,32 @@ FILTERS = (
     ("Awaiting countersignature", "awaiting"),
     ("Called this week, unsigned", "unsigned_called_week"),
     ("Unpapered (no contract)", "unpapered"),
+    ("Missing required paperwork", "missing"),
+    ("Declined", "declined"),
 )
 ALL_DEPARTMENTS = ""
 
 
 class ContractsScreen(DeskScreen):
     VIEW = "contracts"
-    WATCH = family("contract", "person", "call", "day")
+    WATCH = family("contract", "person", "call", "day", "paperwork")
     BINDINGS = [
         Binding("f", "next_filter", "Filter"),
         Binding("n", "new_contract", "New"),
         Binding("o", "attach", "Attach doc"),
+        Binding("g", "generate", "Deal memo"),
         Binding("s", "mark_sent", "Sent"),
         Binding("k", "countersign", "Countersign"),
         Binding("v", "void", "Void"),
+        Binding("r", "redraft", "Correct", show=False),
+        Binding("w", "write_copy", "Save copy", show=False),
+        Binding("p", "paperwork", "Required"),
     ]
 
     def __init__(self, desk: Desk) -> None:
         super().__init__(desk)
         self.rows: dict[str, ChecklistRow] = {}
+        self.kinds: list[DocumentKind] = []
 
     def compose_view(self) -> ComposeResult:
         with Horizontal(id="contract-filters"):
@@ -90,6 +100,10 @@ class ContractsScreen(DeskScreen):
         )
         self.fetch("checklist", query, self.show_rows)
         self.fetch("departments", directory.departments, self.show_departments)
+        self.fetch("kinds", paperwork.list_kinds, self.keep_kinds)
+
+    def keep_kinds(self, kinds: list[DocumentKind]) -> None:
+        self.kinds = kinds
 
     @on(Select.Changed)
     def filter_changed(self) -> None:
@@ -120,7 +134,7 @@ class ContractsScreen(DeskScreen):
             (
                 clip(r.name, 16 + extra),
                 clip(r.vendor_name or r.department, 10 + extra),
-                clip(r.contract_kind or "", 11 + extra),
+                clip(short_title(r), 11 + extra),
                 status_cell(r.status),
                 f"{r.updated_at:%d %b}" if r.updated_at else "",
                 self.next_call(r.next_call),
@@ -145,23 +159,38 @@ class ContractsScreen(DeskScreen):
             self.query_one("#contract-detail", Static).update(self.summary(row))
             return
         contract_id = row.contract_id
-        query = partial(contracts.get_contract, contract_id=contract_id)
-        self.fetch("detail", query, self.show_contract)
+        query = partial(contracts.contract_detail, contract_id=contract_id)
+        self.fetch("detail", query, partial(self.show_contract, row))
 
     def summary(self, row: ChecklistRow | None) -> Text:
         text = Text(f"{plural(len(self.rows), 'line')}. ", style="dim")
         if row is not None:
             text.append(f"{row.name} has no contract: press n to draft one.", style="bold red")
+            if row.missing:
+                text.append(f"\nMissing: {', '.join(row.missing)}", style="red")
         return text
 
-    def show_contract(self, contract: Contract) -> None:
+    def show_contract(self, row: ChecklistRow, detail: ContractDetail) -> None:
+        contract = detail.contract
         text = Text(contract.title, style="bold")
-        text.append(f"  [{contract.status}]\n")
+        text.append(f"  [{contract.status}]")
+        if contract.expires_on:
+            text.append(f"  expires {contract.expires_on}")
+        text.append("\n")
+        if contract.decline_reason:
+            text.append(f"declined: {contract.decline_reason} (r: correct)\n", style="red")
+        if row.missing:
+            text.append(f"{row.name} is missing: {', '.join(row.missing)}\n", style="red")
         if contract.signed_at:
             signed = when(contract.signed_at, self.desk.zone)
             text.append(f"signed {signed} by {contract.signed_name}\n")
         sha = contract.document_sha256  # 72 characters with its label: one line at 80 columns
-        text.append(f"SHA-256 {sha}" if sha else "no document attached (press o)")
+        text.append(f"SHA-256 {sha}" if sha else "no document attached (press o, or g)")
+        if (copy := detail.signed_copy) is not None:
+            text.append(
+                f"\nsigned copy: {copy.filename}, {copy.content_type}, {copy.size:,} bytes"
+                f" (w: save)\n  SHA-256 {copy.sha256}"
+            )
         self.query_one("#contract-detail", Static).update(text)
 
     # --- actions ---------------------------------------------------------------------------
@@ -224,7 +253,33 @@ class ContractsScreen(DeskScreen):
 
     def action_new_contract(self) -> None:
         if (row := self.selected) is not None:
-            self.app.push_screen(new_contract_form(self.desk, row))
+            self.app.push_screen(new_contract_form(self.desk, row, self.kinds))
+
+    def action_generate(self) -> None:
+        if (cid := self.contract_id()) is not None:
+            self.app.push_screen(generate_form(self.desk, cid), self.attached)
+
+    def action_write_copy(self) -> None:
+        if (cid := self.contract_id()) is not None:
+            self.app.push_screen(write_copy_form(self.desk, cid))
+
+    def action_redraft(self) -> None:
+        if (cid := self.contract_id()) is not None:
+            now = self.desk.now()
+            self.change(
+                lambda db: contracts.redraft(db, cid, now=now),
+                "Drew up a corrected draft: attach its document (o or g), then mark it sent",
+            )
+
+    def action_paperwork(self) -> None:
+        self.app.push_screen(PaperworkDialog(self.desk))
+
+
+def short_title(row: ChecklistRow) -> str:
+    """The title without the person's name the row already shows ("Deal memo: Ana" is "Deal
+    memo"): what tells one person's contracts apart has the room."""
+    title = row.title or ""
+    return title.removesuffix(f": {row.name}") if title != f": {row.name}" else title
 
 
 def row_key(row: ChecklistRow) -> str:
@@ -253,6 +308,29 @@ def attach_form(desk: Desk, contract_id: int) -> FormDialog:
     return FormDialog(desk, "Attach the document to be signed", fields, save)
 
 
+def generate_form(desk: Desk, contract_id: int) -> FormDialog:
+    def save(db: sqlite_utils.Database, values: Values) -> Contract:
+        return attach_deal_memo(db, contract_id, rate=values["rate"], now=desk.now())
+
+    fields = [Field("rate", "Rate", placeholder="e.g. £450 a day, 10+1 hours")]
+    return FormDialog(desk, "Generate the deal memo (a draft's document)", fields, save)
+
+
+def write_copy_form(desk: Desk, contract_id: int) -> FormDialog:
+    def save(db: sqlite_utils.Database, values: Values) -> str:
+        path = Path(values["path"]).expanduser()
+        if path.is_dir():
+            raise InvalidInput(f"{path} is a folder: give a file name", field="path")
+        if path.exists():
+            raise InvalidInput(f"{path} exists: choose another name", field="path")
+        document, data = contracts.copy_out(db, contract_id)
+        path.write_bytes(data)
+        return f"Wrote {document.filename} ({document.size:,} bytes) to {path}"
+
+    fields = [Field("path", "Save to", placeholder="/path/to/signed-copy.pdf")]
+    return FormDialog(desk, "Save the signed copy", fields, save, lambda said: said)
+
+
 def read_file(path: Path) -> bytes:
     if path.is_dir():
         raise InvalidInput(f"{path} is a folder: give the document's path", field="file")
@@ -261,16 +339,25 @@ def read_file(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def new_contract_form(desk: Desk, row: ChecklistRow) -> FormDialog:
+def new_contract_form(desk: Desk, row: ChecklistRow, defined: list[DocumentKind]) -> FormDialog:
     def save(db: sqlite_utils.Database, values: Values) -> Contract:
+        expires = values["expires_on"].strip()
         return contracts.add_contract(
-            db, row.person_id, kind=values["kind"], title=values["title"], now=desk.now()
+            db,
+            row.person_id,
+            kind=values["kind"],
+            title=values["title"],
+            expires_on=validate.parse_date(expires, "expires_on") if expires else None,
+            now=desk.now(),
         )
 
-    kinds = tuple((kind, kind) for kind in contracts.CONTRACT_KINDS)
+    names = [k.name for k in defined] or list(contracts.CONTRACT_KINDS)
+    kinds = tuple((name, name) for name in names)
+    first = row.missing[0].removeprefix("no ") if row.missing else "deal memo"
     fields = [
-        Field("kind", "Kind", kinds[0][1], options=kinds),
+        Field("kind", "Kind", first if first in names else kinds[0][1], options=kinds),
         Field("title", "Title", placeholder="blank: made from the kind and name"),
+        Field("expires_on", "Expires (certificates)", placeholder="YYYY-MM-DD"),
     ]
     return FormDialog(
         desk,

@@ -16,7 +16,7 @@ from schema import directory, links, reach
 from schema.directory import PersonIn
 from schema.errors import InvalidInput
 from schema.event_kinds import family
-from schema.outputs.spreadsheets import import_people_file
+from schema.outputs.spreadsheets import import_people_file, import_vendors_file
 from schema.rules import plural
 from schema.types import Issued, Person, PersonKind, Vendor
 from tui.context import Desk
@@ -25,6 +25,7 @@ from tui.dialogs.form import Field, FormDialog, Values, added_or_saved
 from tui.dialogs.parse import optional_id
 from tui.dialogs.sessions import SessionsDialog
 from tui.dialogs.show_qr import QRDialog
+from tui.dialogs.vendors import VendorsDialog
 from tui.screens.base import DeskScreen
 from tui.widgets.tables import Row, Table, clip, refill, selected_key
 
@@ -55,6 +56,7 @@ class PeopleScreen(DeskScreen):
         Binding("l", "link", "Link QR"),
         Binding("s", "sessions", "Devices"),
         Binding("m", "email_link", "Mail"),
+        Binding("v", "vendors", "Vendors"),
     ]
 
     def __init__(self, desk: Desk) -> None:
@@ -76,7 +78,7 @@ class PeopleScreen(DeskScreen):
 
     def reload(self) -> None:
         self.search()
-        self.fetch("vendors", directory.list_vendors, self.keep_vendors)
+        self.fetch("vendors", partial(directory.list_vendors, archived=True), self.keep_vendors)
 
     def search(self) -> None:
         text = self.query_one("#search", Input).value
@@ -175,6 +177,9 @@ class PeopleScreen(DeskScreen):
         if (person := self.person) is not None:
             self.app.push_screen(SessionsDialog(self.desk, person.id, person.name))
 
+    def action_vendors(self) -> None:
+        self.app.push_screen(VendorsDialog(self.desk), lambda _: self.reload())
+
     def action_import_csv(self) -> None:
         self.app.push_screen(import_form(self.desk), self.imported)
 
@@ -182,6 +187,9 @@ class PeopleScreen(DeskScreen):
         count = getattr(result, "people", None)
         if count is not None:
             self.notify(f"Imported {plural(count, 'person', 'people')}", title="CSV import")
+        vendors = getattr(result, "vendors", None)
+        if vendors is not None:
+            self.notify(f"Imported {plural(vendors, 'vendor')}", title="CSV import")
 
 
 def person_row(p: Person, extra: int = 0) -> Row:
@@ -202,7 +210,10 @@ def person_row(p: Person, extra: int = 0) -> Row:
 
 def person_fields(person: Person | None, vendors: list[Vendor]) -> list[Field]:
     p = person or Person(id=0, name="")
-    vendor_options = (("None", ""), *((v.name, str(v.id)) for v in vendors))
+    vendor_options = (
+        ("None", ""),
+        *((f"{v.name}{' (archived)' if v.archived_at else ''}", str(v.id)) for v in vendors),
+    )
     return [
         Field("name", "Name", p.name),
         Field("kind", "Kind", str(p.kind), options=KINDS),
@@ -252,7 +263,17 @@ def import_form(desk: Desk) -> FormDialog:
             raise InvalidInput(f"{path} is a folder: give the CSV file's path", field="file")
         if not path.is_file():
             raise InvalidInput(f"there is no file at {path}", field="file")
+        if values["what"] == "vendors":
+            return import_vendors_file(db, path, now=desk.now())
         return import_people_file(db, path, now=desk.now())
 
-    fields = [Field("file", "CSV file", placeholder="name, kind, department, role, email, phone")]
-    return FormDialog(desk, "Import people from CSV (all or nothing)", fields, save)
+    fields = [
+        Field(
+            "what",
+            "What it holds",
+            "people",
+            options=(("People", "people"), ("Vendors", "vendors")),
+        ),
+        Field("file", "CSV file", placeholder="name, kind, department, role, email, phone"),
+    ]
+    return FormDialog(desk, "Import people or vendors from CSV (all or nothing)", fields, save)

@@ -14,12 +14,14 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from schema import locations, problems, schedule
+from schema import bookings, directory, locations, problems, schedule
+from schema.bookings import BookingLine
 from schema.event_kinds import family
 from schema.rules import plural
 from schema.schedule import CallLine, DaySummary
-from schema.types import Day, Location, Problem
+from schema.types import Day, Location, Problem, Vendor
 from tui.context import Desk
+from tui.dialogs.bookings import BookingsDialog
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.pick_person import PersonPicker
 from tui.screens import schedule_forms as forms
@@ -29,7 +31,7 @@ from tui.widgets.tables import Row, Table, clip, refill, selected_key, status_ce
 
 class ScheduleScreen(DeskScreen):
     VIEW = "schedule"
-    WATCH = family("day", "call", "contract", "location", "person")
+    WATCH = family("day", "call", "contract", "location", "person", "booking", "paperwork")
     BINDINGS = [
         Binding("a", "add_day", "Add day"),
         Binding("e", "edit_day", "Edit"),
@@ -38,6 +40,8 @@ class ScheduleScreen(DeskScreen):
         Binding("c", "call_person", "Call"),
         Binding("r", "release", "Release"),
         Binding("t", "call_time", "Time"),
+        Binding("b", "book_vendor", "Book vendor"),
+        Binding("B", "day_bookings", "Bookings", show=False),
     ]
 
     def __init__(self, desk: Desk) -> None:
@@ -46,6 +50,8 @@ class ScheduleScreen(DeskScreen):
         self.lines: dict[int, CallLine] = {}
         self.problems: dict[int, list[Problem]] = {}
         self.places: list[Location] = []
+        self.vendors: list[Vendor] = []
+        self.bookings: list[BookingLine] = []
         self.placed = False
         self.shown_day: int | None = None
 
@@ -68,11 +74,15 @@ class ScheduleScreen(DeskScreen):
     def reload(self) -> None:
         self.fetch("days", schedule.list_days, self.days_then_problems)
         self.fetch("places", locations.list_locations, self.keep_places)
+        self.fetch("vendors", directory.list_vendors, self.keep_vendors)
         if self.placed:
             self.load_day()
 
     def keep_places(self, places: list[Location]) -> None:
         self.places = places
+
+    def keep_vendors(self, vendors: list[Vendor]) -> None:
+        self.vendors = vendors
 
     def days_then_problems(self, days: list[DaySummary]) -> None:
         """Days show at once; the rules' findings (slower on a big schedule) follow."""
@@ -147,7 +157,30 @@ class ScheduleScreen(DeskScreen):
         if day is None:
             self.show_day_empty()
             return
-        self.fetch("calls", partial(schedule.calls_for_day, day_id=day.id), self.show_calls)
+        self.fetch(
+            "calls", partial(schedule.calls_for_day, day_id=day.id, papers=True), self.show_calls
+        )
+        self.fetch("bookings", partial(bookings.list_bookings, day_id=day.id), self.show_bookings)
+
+    def show_bookings(self, found: list[BookingLine]) -> None:
+        self.bookings = found
+        if (day := self.day) is not None and day.id == self.shown_day:
+            self.query_one("#day-problems", Static).update(self.problem_text(day))
+
+    def bookings_text(self, day: Day) -> Text:
+        """The day's vendor bookings, each confirmed or not (in red: chase it)."""
+        text = Text()
+        for b in self.bookings:
+            if b.day_id != day.id:
+                continue
+            text.append(f"\n{b.at:%H:%M} {b.vendor_name}: {b.summary.rsplit(', ', 1)[0]} ")
+            if b.confirmed_at:
+                text.append("confirmed", style="green")
+            else:
+                text.append("NOT CONFIRMED", style="bold red")
+        if text:
+            text.append("\nB: the day's bookings (to cancel one)", style="dim")
+        return text
 
     def show_day_empty(self) -> None:
         self.query_one("#day-title", Static).update("No shoot days yet: press a to add one.")
@@ -172,7 +205,7 @@ class ScheduleScreen(DeskScreen):
                 clip(line.name, 24),
                 clip(line.department, 14),
                 clip(line.role, 18),
-                status_cell(line.contract_status),
+                paper_cell(line),
             ),
         )
 
@@ -188,8 +221,10 @@ class ScheduleScreen(DeskScreen):
     def problem_text(self, day: Day) -> Text:
         found = self.problems.get(day.id, [])
         if not found:
-            return Text("No problems found for this day.", style="green")
-        return Text("\n".join(f"⚠ {p.message}" for p in found), style="red")
+            text = Text("No problems found for this day.", style="green")
+        else:
+            text = Text("\n".join(f"⚠ {p.message}" for p in found), style="red")
+        return text + self.bookings_text(day)
 
     # --- actions ---------------------------------------------------------------------------
 
@@ -278,6 +313,26 @@ class ScheduleScreen(DeskScreen):
                 f"Released {line.name}",
             )
 
+    def action_book_vendor(self) -> None:
+        if (day := self.day) is None:
+            return
+        if not self.vendors:
+            self.notify("No vendors yet: add one in People (3, then v)", severity="warning")
+            return
+        self.app.push_screen(forms.booking_form(self.desk, day, self.vendors, self.places))
+
+    def action_day_bookings(self) -> None:
+        if (day := self.day) is not None:
+            self.app.push_screen(BookingsDialog(self.desk, day), lambda _: self.reload())
+
     def action_call_time(self) -> None:
         if (line := self.chosen_line()) is not None:
             self.app.push_screen(forms.call_time_form(self.desk, line))
+
+
+def paper_cell(line: CallLine) -> Text:
+    """The contract status, or what required paperwork is missing (in red) when any is."""
+    if not line.missing:
+        return status_cell(line.contract_status)
+    more = f" +{len(line.missing) - 1}" if len(line.missing) > 1 else ""
+    return Text(clip(line.missing[0], 22) + more, style="bold red")

@@ -6,9 +6,10 @@ from datetime import date, datetime, timedelta
 
 import sqlite_utils
 
-from schema import schedule, validate
+from schema import bookings, schedule, validate
+from schema.bookings import Booking, BookingIn
 from schema.schedule import CallLine, DayIn, DaySummary
-from schema.types import Call, Day, Location
+from schema.types import BookingKind, Call, Day, Location, Vendor
 from tui.context import Desk
 from tui.dialogs.form import Field, FormDialog, Values, saved
 from tui.dialogs.parse import optional_id, optional_time
@@ -144,3 +145,44 @@ def span(day: Day) -> str:
 
 def called_at(moment: datetime) -> str:
     return f"{moment:%H:%M}"
+
+
+BOOKING_KINDS = (("Delivery", "delivery"), ("Pick-up", "pickup"), ("Service", "service"))
+
+
+def booking_form(desk: Desk, day: Day, vendors: list[Vendor], places: list[Location]) -> FormDialog:
+    """Book a vendor on this day; the place defaults to the day's own location."""
+
+    def save(db: sqlite_utils.Database, values: Values) -> Booking:
+        at = validate.parse_time(values["at"], "at")
+        new = BookingIn(
+            vendor_id=int(values["vendor_id"]),
+            day_id=day.id,
+            kind=BookingKind(values["kind"]),
+            at=at,
+            location_id=optional_id(values["location_id"]),
+            what=values["what"],
+            notes=values["notes"],
+        )
+        return bookings.add_booking(db, new, now=desk.now())
+
+    fields = [
+        Field(
+            "vendor_id",
+            "Vendor",
+            str(vendors[0].id),
+            options=tuple((v.name, str(v.id)) for v in vendors),
+        ),
+        Field("kind", "What happens", "delivery", options=BOOKING_KINDS),
+        Field("what", "What", placeholder="e.g. Generator"),
+        Field("at", "Time (HH:MM)", f"{(day.call_at - timedelta(hours=1)):%H:%M}"),
+        Field("location_id", "Where", location_value(day), options=location_options(places)),
+        Field("notes", "Notes"),
+    ]
+    return FormDialog(
+        desk,
+        f"Book a vendor on {day.date:%a %d %b}",
+        fields,
+        save,
+        lambda b: f"Booked for {b.at:%a %d %b %H:%M}: the vendor confirms from their phone",
+    )

@@ -89,6 +89,7 @@ STATUS_STYLES = {
     "sent": "yellow",
     "draft": "magenta",
     "void": "dim",
+    "declined": "bold red",
 }
 
 

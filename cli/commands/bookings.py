@@ -1,0 +1,78 @@
+"""`callboard bookings`: vendor deliveries, pick-ups and services on shoot days."""
+
+from __future__ import annotations
+
+import argparse
+
+from cli.common import Commands, command, open_db, print_json
+from schema import bookings, validate
+from schema.bookings import BookingIn, BookingLine
+from schema.types import BookingKind
+
+
+def register(commands: Commands, common: argparse.ArgumentParser) -> None:
+    sub = command(commands, common, "bookings", "vendor bookings: list, add, cancel", cmd_list)
+    sub.add_argument("--json", action="store_true", help="print the bookings as JSON")
+    sub.add_argument("--vendor", type=int, metavar="ID", help="only this vendor's")
+    actions = sub.add_subparsers(title="actions", metavar="ACTION")
+    add = command(actions, common, "add", "book a vendor on a shoot day", cmd_add)
+    add.add_argument("--vendor", type=int, required=True, metavar="ID", help="the vendor's id")
+    add.add_argument("--day", type=int, required=True, metavar="ID", help="the shoot day's id")
+    add.add_argument(
+        "--kind", choices=[str(k) for k in BookingKind], default="delivery", help="what happens"
+    )
+    add.add_argument("--at", required=True, metavar="HH:MM", help="the time on that day")
+    add.add_argument(
+        "--location", type=int, metavar="ID", help="where (default: the day's location)"
+    )
+    add.add_argument("--what", default="", help="e.g. 'Generator'")
+    add.add_argument("--notes", default="", help="anything the vendor should know")
+    add.add_argument("--json", action="store_true", help="print the booking as JSON")
+    cancel = command(actions, common, "cancel", "cancel a booking (the vendor is told)", cmd_cancel)
+    cancel.add_argument("booking", type=int, metavar="ID", help="the booking's id")
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    db = open_db(args)
+    found = bookings.list_bookings(db, vendor_id=args.vendor)
+    if args.json:
+        print_json(found)
+        return 0
+    if not found:
+        print("No bookings.")
+    for b in found:
+        print(line(b))
+    return 0
+
+
+def line(b: BookingLine) -> str:
+    state = f"confirmed by {b.confirmed_by_name}" if b.confirmed_at else "NOT CONFIRMED"
+    return f"{b.id:>4}  {b.vendor_name}: {b.summary}  [{state}]"
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    db = open_db(args)
+    new = BookingIn(
+        vendor_id=args.vendor,
+        day_id=args.day,
+        kind=BookingKind(args.kind),
+        at=validate.parse_time(args.at, "at"),
+        location_id=args.location,
+        what=args.what,
+        notes=args.notes,
+    )
+    booking = bookings.add_booking(db, new)
+    found = bookings.get_line(db, booking.id)
+    if args.json:
+        print_json(found)
+    else:
+        print(f"Booked {line(found).strip()}")
+    return 0
+
+
+def cmd_cancel(args: argparse.Namespace) -> int:
+    db = open_db(args)
+    booking = bookings.get_booking(db, args.booking)
+    bookings.cancel_booking(db, booking.id, booking.version)
+    print(f"Cancelled booking {booking.id}; the vendor's contacts have a notice.")
+    return 0
