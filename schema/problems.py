@@ -7,7 +7,7 @@ from datetime import date, datetime
 import msgspec
 import sqlite_utils
 
-from schema import contracts, directory, locations, rules
+from schema import contracts, dayrecord, directory, locations, rules
 from schema.production import get as get_production
 from schema.production import min_rest, zone
 from schema.store.connection import read
@@ -54,6 +54,7 @@ def find(db: sqlite_utils.Database, *, on: date | None = None) -> list[Problem]:
             location_names=locations.names(db),
             zone=zone(production),
         )
+        found += dayrecord.problems(db)  # what happened: meals worked through, overruns
     return [p for p in found if on is None or p.date == on]
 
 

@@ -74,6 +74,12 @@ def _settings(commands: Commands, common: argparse.ArgumentParser) -> None:
         metavar="H",
         help="minimum rest between a person's wrap and next call",
     )
+    sub.add_argument(
+        "--meal-after-hours",
+        type=float,
+        metavar="H",
+        help="hours from call a person may work before a meal is owed (default 6)",
+    )
 
 
 def _backup(commands: Commands, common: argparse.ArgumentParser) -> None:
@@ -169,6 +175,8 @@ def cmd_settings(args: argparse.Namespace) -> int:
         changes["base_url"] = args.base_url
     if args.min_rest_hours is not None:
         changes["min_rest_minutes"] = round(args.min_rest_hours * 60)
+    if args.meal_after_hours is not None:
+        changes["meal_after_minutes"] = round(args.meal_after_hours * 60)
     if changes:
         current = production.update(db, current.version, changes)
         print("Saved.")
@@ -177,6 +185,7 @@ def cmd_settings(args: argparse.Namespace) -> int:
     print(f"timezone:       {current.timezone}")
     print(f"base URL:       {current.base_url}")
     print(f"minimum rest:   {current.min_rest_minutes / 60:g} hours")
+    print(f"meal due after: {current.meal_after_minutes / 60:g} hours from call")
     return 0
 
 
