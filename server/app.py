@@ -32,6 +32,7 @@ from litestar.static_files import create_static_files_router
 from schema.clock import utcnow
 from server import logs
 from server.api.checkins import CheckinController
+from server.api.checkouts import CheckoutController
 from server.api.contracts import ContractController
 from server.api.crew import CrewController
 from server.api.pages import PageController
@@ -78,6 +79,7 @@ def create_app(
             CrewController,
             CheckinController,
             ContractController,
+            CheckoutController,
             PageController,
             _static_router(settings.static_dir),
         ],
