@@ -44,7 +44,7 @@ class EventKind(StrEnum):
     CONTRACT_SIGNED_COPY_UPLOADED = "contract.signed_copy_uploaded"
 
     CHECKIN_RECORDED = "checkin.recorded"
-    CHECKOUT_RECORDED = "checkout.recorded"
+    CHECKOUT_RECORDED = "checkin.checked_out"
     MARK_RECORDED = "mark.recorded"
     DAY_MEAL_SET = "day.meal_set"
     CALL_KIND_SET = "call.kind_set"

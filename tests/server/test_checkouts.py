@@ -47,8 +47,8 @@ def test_check_out_online_after_checking_in(
     record = record_of(world, "alice")
     assert record.wrap is not None
     assert (f"{record.wrap.at:%H:%M}", record.wrap.source) == ("19:05", TimeSource.SERVER)
-    assert rows(world, "SELECT kind FROM events WHERE kind LIKE 'checkout.%'") == [
-        ("checkout.recorded",)
+    assert rows(world, "SELECT kind FROM events WHERE kind = 'checkin.checked_out'") == [
+        ("checkin.checked_out",)
     ]
 
 
