@@ -10,7 +10,7 @@ is ever overwritten: the audit shows every hand that touched the day.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import msgspec
 import sqlite_utils
@@ -323,3 +323,51 @@ def _unwrapped(db: sqlite_utils.Database, day_id: int, department: str | None) -
         if state.status is None:
             who.append(person_id)
     return who
+
+
+def call_day(
+    db: sqlite_utils.Database, on: date, person_id: int, *, unit: str | None = None
+) -> Day:
+    """The day on a date a person is called on (a unit names one when there are several)."""
+    found = _days(
+        db,
+        "SELECT d.* FROM days d JOIN calls c ON c.day_id = d.id WHERE d.date = ?"
+        " AND c.person_id = ? AND (? IS NULL OR d.unit = ? COLLATE NOCASE) ORDER BY d.call_at",
+        [on.isoformat(), person_id, unit, unit],
+    )
+    if not found:
+        raise NotFound(f"person {person_id} is not called on {on.isoformat()}")
+    return _one_day(found, on)
+
+
+def unit_day(db: sqlite_utils.Database, on: date, *, unit: str | None = None) -> Day:
+    """The day on a date (a unit names one when several units work that date)."""
+    found = _days(
+        db,
+        "SELECT * FROM days WHERE date = ? AND (? IS NULL OR unit = ? COLLATE NOCASE)"
+        " ORDER BY call_at",
+        [on.isoformat(), unit, unit],
+    )
+    if not found:
+        raise NotFound(
+            f"nothing is scheduled on {on.isoformat()}" + (f" for {unit}" if unit else "")
+        )
+    return _one_day(found, on)
+
+
+def _days(db: sqlite_utils.Database, sql: str, params: list[object]) -> list[Day]:
+    cursor = db.execute(sql, params)
+    columns = [c[0] for c in cursor.description]
+    return [
+        msgspec.convert(dict(zip(columns, row, strict=True)), Day, strict=False)
+        for row in cursor.fetchall()
+    ]
+
+
+def _one_day(found: list[Day], on: date) -> Day:
+    if len(found) > 1:
+        units = ", ".join(d.unit for d in found)
+        raise InvalidInput(
+            f"several units work on {on.isoformat()} ({units}); name one", field="unit"
+        )
+    return found[0]

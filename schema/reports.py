@@ -350,3 +350,17 @@ def signin_sheet(db: sqlite_utils.Database, on: date, location_id: int) -> SignI
             for n, d, r, c, _ in rows
         ],
     )
+
+
+def signin_sheets(
+    db: sqlite_utils.Database, on: date, *, location_id: int | None = None
+) -> list[SignInSheet]:
+    """A sheet per location worked on a date (or just the one named)."""
+    if location_id is not None:
+        return [signin_sheet(db, on, location_id)]
+    rows = db.execute(
+        "SELECT DISTINCT d.location_id FROM days d JOIN locations l ON l.id = d.location_id"
+        " WHERE d.date = ? ORDER BY l.name",
+        [on.isoformat()],
+    ).fetchall()
+    return [signin_sheet(db, on, row[0]) for row in rows]

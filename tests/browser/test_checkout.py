@@ -48,7 +48,9 @@ def test_offline_check_out_is_sent_once_with_the_tapped_time(
     phone.set_offline(False)
     expect(page.locator("#net")).to_be_hidden(timeout=15_000)
     expect(page.get_by_text("You're checked out")).to_be_visible(timeout=15_000)
-    expect(page.get_by_text("Sent later from this phone, with the time you tapped.")).to_be_visible()
+    expect(
+        page.get_by_text("Sent later from this phone, with the time you tapped.")
+    ).to_be_visible()
     screenshot(page, "checkout-sent")
     for _ in range(2):
         page.reload()

@@ -91,10 +91,7 @@ class ArrivalsScreen(DeskScreen):
         keep = partial(matches, self.filter, local_now=local_now)
         rows = [row for board in self.boards for row in board_rows(board, local_now, keep)]
         self.shown = {
-            f"{b.location_id}-{a.person_id}": a
-            for b in self.boards
-            for a in b.arrivals
-            if keep(a)
+            f"{b.location_id}-{a.person_id}": a for b in self.boards for a in b.arrivals if keep(a)
         }
         refill(self.query_one("#arrivals", DataTable), rows)
         self.query_one("#arrivals-title", Static).update(self.heading(local_now))
@@ -185,9 +182,9 @@ class ArrivalsScreen(DeskScreen):
             self.app.push_screen(signin_sheet_form(self.desk, board.location_id, board.name))
 
     def action_day_out_of_days(self) -> None:
-        from tui.dialogs.reports import DayOutOfDays
+        from tui.dialogs.reports import DayOutOfDaysDialog
 
-        self.app.push_screen(DayOutOfDays(self.desk))
+        self.app.push_screen(DayOutOfDaysDialog(self.desk))
 
     def selected_board(self) -> LocationBoard | None:
         key = selected_key(self.query_one("#arrivals", DataTable)) or ""
