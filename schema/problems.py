@@ -55,6 +55,7 @@ def find(db: sqlite_utils.Database, *, on: date | None = None) -> list[Problem]:
             zone=zone(production),
         )
         found += dayrecord.problems(db)  # what happened: meals worked through, overruns
+    found.sort(key=lambda p: (p.date, str(p.kind), p.person_id or 0, p.day_ids))
     return [p for p in found if on is None or p.date == on]
 
 
