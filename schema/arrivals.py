@@ -40,6 +40,7 @@ class Arrival(msgspec.Struct, kw_only=True):
     wrap_source: str = ""
     mark: str = ""  # absent, sick or released (by the coordinator)
     reason: str = ""
+    arrived_reason: str = ""
 
     def state(self, local_now: datetime) -> str:
         """arrived | late | missing (past call, not here) | expected | unexpected, or absent |
@@ -132,6 +133,7 @@ def _with_record(
             if record.arrived.source == TimeSource.COORDINATOR:
                 arrival.arrived_at, arrival.checked_in_at = record.arrived.at, None
                 arrival.late_minutes = record.late_minutes
+                arrival.arrived_reason = record.arrived_reason
         arrival.phone_time = record.phone_time
         if record.wrap is not None:
             arrival.wrap_at, arrival.wrap_source = record.wrap.at, str(record.wrap.source)

@@ -57,6 +57,7 @@ class PersonDay(msgspec.Struct, kw_only=True):
     meal_in: Timed | None = None
     status: str = ""  # "", absent, sick, released
     reason: str = ""
+    arrived_reason: str = ""  # why the coordinator marked the arrival by hand
 
     def start(self) -> datetime:
         """Paid from call, or from arrival when late."""
@@ -232,6 +233,7 @@ def _apply_marks(record: PersonDay, marked: marks.Marked | None, where: tzinfo) 
     hand = TimeSource.COORDINATOR
     if marked.arrived_at is not None:
         record.arrived = Timed(at=marked.arrived_at, source=hand)
+        record.arrived_reason = marked.arrived_reason
         record.late_minutes = rules.late_minutes(record.call_at, marked.arrived_at, where)
         record.phone_time = False
     if marked.accepted:

@@ -18,7 +18,7 @@ from schema.production import get as get_production
 from schema.production import meal_due, zone
 from schema.store.connection import read
 from schema.store.rows import fetch_all
-from schema.types import CallKind, Day
+from schema.types import CallKind, Day, TimeSource
 
 # --- daily production report ----------------------------------------------------------------
 
@@ -95,6 +95,10 @@ def line_of(
 ) -> ReportLine:
     hours = record.hours(where)
     flags = []
+    if record.arrived is not None and record.arrived.source == TimeSource.COORDINATOR:
+        flags.append(
+            f"in by hand ({record.arrived_reason})" if record.arrived_reason else "in by hand"
+        )
     if record.phone_time:
         flags.append("time from the phone")
     if record.far:

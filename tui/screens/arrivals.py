@@ -158,18 +158,30 @@ class ArrivalsScreen(DeskScreen):
         self.app.push_screen(form, self.after_dialog)
 
     def action_wrap_unit(self) -> None:
-        arrival = self.called()
-        if arrival is None or arrival.day_id is None:
-            return
-        form = wrap_group_form(self.desk, arrival.day_id, None, "the unit")
-        self.app.push_screen(form, self.after_dialog)
+        day_id = self.unit_day()
+        if day_id is not None:
+            form = wrap_group_form(self.desk, day_id, None, "the unit")
+            self.app.push_screen(form, self.after_dialog)
 
     def action_meal(self) -> None:
-        arrival = self.called()
-        if arrival is None or arrival.day_id is None:
-            return
-        day_id = arrival.day_id
-        self.fetch("meal-day", lambda db: schedule.get_day(db, day_id), self.open_meal)
+        day_id = self.unit_day()
+        if day_id is not None:
+            self.fetch("meal-day", lambda db: schedule.get_day(db, day_id), self.open_meal)
+
+    def unit_day(self) -> int | None:
+        """The day of the selected person, or of the selected location when one unit is there."""
+        arrival = self.selected()
+        if arrival is not None and arrival.day_id is not None:
+            return arrival.day_id
+        board = self.selected_board()
+        if board is None:
+            return None
+        if len(board.day_ids) == 1:
+            return board.day_ids[0]
+        self.notify(
+            f"Several units work at {board.name}: choose a person of the unit", severity="warning"
+        )
+        return None
 
     def open_meal(self, day: schedule.Day) -> None:
         self.app.push_screen(meal_form(self.desk, day, f"{day.unit}, {day.date:%a %d %b}"))
@@ -296,6 +308,8 @@ def status(arrival: Arrival, local_now: datetime) -> Text:
         text.append(f" ({clip(arrival.reason, 24)})", style="dim")
     if arrival.arrival_source == "coordinator" and arrival.arrived_at is not None:
         text.append(" ✎ by hand", style="dim")
+        if arrival.arrived_reason:
+            text.append(f" ({clip(arrival.arrived_reason, 24)})", style="dim")
     if arrival.phone_time:
         text.append(" ⏱ phone time", style="bold yellow")
     if arrival.far:
