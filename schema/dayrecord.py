@@ -240,6 +240,7 @@ def _apply_marks(record: PersonDay, marked: marks.Marked | None, where: tzinfo) 
         record.phone_time = False
     if marked.status is not None:
         record.status, record.reason = str(marked.status), marked.reason
+        record.meal_out = record.meal_in = None  # not there: no meal taken
     if marked.released_at is not None:
         record.status, record.reason = str(MarkKind.RELEASED), marked.reason
         record.wrap = Timed(at=marked.released_at, source=hand)

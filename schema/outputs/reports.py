@@ -128,10 +128,16 @@ def _heading(pdf: FPDF, title: str, subtitle: str) -> None:
 
 
 def _table(
-    pdf: FPDF, header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]
+    pdf: FPDF,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    widths: Sequence[float],
+    *,
+    row_height: float | None = None,
 ) -> None:
     pdf.set_font(size=8)
     with pdf.table(
+        min_row_height=row_height,
         col_widths=tuple(widths),
         text_align="LEFT",
         line_height=4.2,
@@ -212,7 +218,8 @@ def _daily_section(pdf: FPDF, day: Any) -> None:
         0,
         4,
         "Sources: (phone) = the phone's own clock, sent later from its offline outbox; "
-        "(hand) = marked by the coordinator; otherwise the server's clock.",
+        "(hand) = marked by the coordinator; otherwise the server's clock. Meals are the "
+        "unit's planned break unless marked by hand.",
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -286,7 +293,8 @@ def _signin_page(pdf: FPDF, sheet: SignInSheet, now: datetime | None) -> None:
     header += ("Meal out", "Meal in", "Time out", "Signature")
     rows = [(x.name, x.department, x.role, x.call, "", "", "", "", "", "") for x in sheet.lines]
     rows += [("", "", "", "", "", "", "", "", "", "")] * 4  # for the ones nobody called
-    _table(pdf, header, rows, (42, 24, 28, 12, 18, 42, 17, 17, 18, 42))
+    # Rows tall enough to write a time and sign by hand.
+    _table(pdf, header, rows, (42, 24, 28, 12, 18, 42, 17, 17, 18, 42), row_height=8.5)
     _footer(pdf, _stamp(now))
 
 

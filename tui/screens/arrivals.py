@@ -41,7 +41,7 @@ STATE_STYLES = {
     "sick": "red",
 }
 # The board's filters, in the order `f` steps through them.
-FILTERS = ("all", "missing", "late", "far", "not called here")
+FILTERS = ("all", "missing", "late", "far", "not called here", "phone time")
 
 
 class ArrivalsScreen(DeskScreen):
@@ -226,6 +226,8 @@ class ArrivalsScreen(DeskScreen):
                 text.append(f"{totals[state]} {state}  ", style=STATE_STYLES[state])
         if self.filter != "all":
             text.append(f"· showing {self.filter} (f)", style="bold reverse")
+            if not self.shown:
+                text.append("  no one to show", style="dim")
         return text
 
 
@@ -251,6 +253,8 @@ def matches(name: str, arrival: Arrival, *, local_now: datetime) -> bool:
         return arrival.far
     if name == "not called here":
         return state == "unexpected" or arrival.checked_in_at is not None
+    if name == "phone time":  # backdated replays waiting to be accepted or corrected
+        return arrival.phone_time
     return True
 
 
@@ -287,11 +291,12 @@ def arrival_row(board: LocationBoard, arrival: Arrival, local_now: datetime) -> 
 
 
 def wrap_cell(arrival: Arrival) -> Text:
-    """The wrap time, marked ✎ when the coordinator put it there by hand."""
+    """The wrap time, marked ✎ when the coordinator put it there by hand, ⏱ when it is the
+    phone's own clock (sent later from its outbox)."""
     if arrival.wrap_at is None:
         return Text("")
-    hand = "✎" if arrival.wrap_source == "coordinator" else ""
-    return Text(f"{arrival.wrap_at:%H:%M}{hand}", style="cyan")
+    mark = {"coordinator": "✎", "phone": "⏱"}.get(arrival.wrap_source, "")
+    return Text(f"{arrival.wrap_at:%H:%M}{mark}", style="cyan")
 
 
 def minutes(count: int) -> str:
