@@ -17,6 +17,7 @@ from datetime import datetime
 from functools import partial
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
@@ -31,6 +32,7 @@ from tui.screens.base import DeskScreen
 from tui.widgets.tables import Row, Table, clip, refill, selected_key
 
 TICK_SECONDS = 20
+WIDE = 110  # the app's wide breakpoint: room for phone numbers
 STATE_STYLES = {
     "arrived": "green",
     "late": "yellow",
@@ -68,16 +70,31 @@ class ArrivalsScreen(DeskScreen):
         self.boards: list[LocationBoard] = []
         self.filter = "all"
         self.shown: dict[str, Arrival] = {}
+        self.wide = True
 
     def compose_view(self) -> ComposeResult:
         yield Static("", id="arrivals-title")
         yield Table(id="arrivals", cursor_type="row")
 
     def on_mount(self) -> None:
-        table = self.query_one("#arrivals", DataTable)
-        table.add_columns("Call", "Name", "Dept", "Phone", "Wrap", "Status")
-        table.focus()
+        self.wide = self.app.size.width >= WIDE
+        self.set_columns()
+        self.query_one("#arrivals", DataTable).focus()
         self.set_interval(TICK_SECONDS, self.render_board)
+
+    def set_columns(self) -> None:
+        """Phone numbers only where there is room: at 80 columns the status comes first."""
+        table = self.query_one("#arrivals", DataTable)
+        table.clear(columns=True)
+        table.add_columns("Call", "Name", "Dept", *(("Phone",) if self.wide else ()), "Wrap")
+        table.add_column("Status")
+
+    def on_resize(self, event: events.Resize) -> None:
+        wide = event.size.width >= WIDE
+        if wide != self.wide:
+            self.wide = wide
+            self.set_columns()
+            self.render_board()
 
     def reload(self) -> None:
         self.fetch("board", partial(arrivals.board, on=self.desk.today()), self.show_boards)
@@ -89,7 +106,11 @@ class ArrivalsScreen(DeskScreen):
     def render_board(self) -> None:
         local_now = self.desk.local_now()
         keep = partial(matches, self.filter, local_now=local_now)
-        rows = [row for board in self.boards for row in board_rows(board, local_now, keep)]
+        rows = [
+            row
+            for board in self.boards
+            for row in board_rows(board, local_now, keep, phone=self.wide)
+        ]
         self.shown = {
             f"{b.location_id}-{a.person_id}": a for b in self.boards for a in b.arrivals if keep(a)
         }
@@ -97,6 +118,13 @@ class ArrivalsScreen(DeskScreen):
         self.query_one("#arrivals-title", Static).update(self.heading(local_now))
 
     # --- keys -------------------------------------------------------------------------------
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a person: who to ring, whatever the terminal's width."""
+        arrival = self.shown.get(event.row_key.value or "")
+        if arrival is not None:
+            phone = arrival.phone or "no phone number"
+            self.notify(f"{arrival.name} · {arrival.department or 'no department'} · ☎ {phone}")
 
     def action_next_filter(self) -> None:
         self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
@@ -259,7 +287,11 @@ def matches(name: str, arrival: Arrival, *, local_now: datetime) -> bool:
 
 
 def board_rows(
-    board: LocationBoard, local_now: datetime, keep: Callable[[Arrival], bool] | None = None
+    board: LocationBoard,
+    local_now: datetime,
+    keep: Callable[[Arrival], bool] | None = None,
+    *,
+    phone: bool = True,
 ) -> list[Row]:
     shown = [a for a in board.arrivals if keep is None or keep(a)]
     if not shown:
@@ -268,14 +300,17 @@ def board_rows(
     here = counts["arrived"] + counts["late"] + counts["unexpected"]
     header = Text(f"■ {clip(board.name, 22)}", style="bold")
     count = Text(f"{here}/{len(board.arrivals)} here", style="bold")
-    rows = [Row(f"loc-{board.location_id}", ("", header, "", "", "", count))]
+    blanks = ("",) * (3 if phone else 2)
+    rows = [Row(f"loc-{board.location_id}", ("", header, *blanks, count))]
     # Who to chase first: past call and not here, then those still expected, then the rest.
     ordered = sorted(shown, key=lambda a: CHASE_ORDER.get(a.state(local_now), 9))
-    rows += [arrival_row(board, a, local_now) for a in ordered]
+    rows += [arrival_row(board, a, local_now, phone=phone) for a in ordered]
     return rows
 
 
-def arrival_row(board: LocationBoard, arrival: Arrival, local_now: datetime) -> Row:
+def arrival_row(
+    board: LocationBoard, arrival: Arrival, local_now: datetime, *, phone: bool = True
+) -> Row:
     call = f"{arrival.call_at:%H:%M}" if arrival.call_at else ""
     return Row(
         f"{board.location_id}-{arrival.person_id}",
@@ -283,7 +318,7 @@ def arrival_row(board: LocationBoard, arrival: Arrival, local_now: datetime) -> 
             call,
             clip(arrival.name, 20),
             clip(arrival.department, 10),
-            clip(arrival.phone, 16),
+            *((clip(arrival.phone, 16),) if phone else ()),
             wrap_cell(arrival),
             status(arrival, local_now),
         ),
