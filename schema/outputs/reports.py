@@ -4,6 +4,7 @@ and the sign-in sheet, as text-extractable PDFs (fpdf2) and neutralised CSV.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -100,6 +101,9 @@ def kind_of(path: str | Path) -> str:
 def _pdf(orientation: str, title: str) -> FPDF:
     from fpdf import FPDF  # a heavy import, wanted only when printing
 
+    # fpdf2 subsets fonts with fontTools, which logs each table it drops at INFO: noise on a
+    # coordinator's terminal wherever logging is configured.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
     pdf = FPDF(orientation=orientation, unit="mm", format="A4")
     pdf.set_title(title)
     pdf.set_creator("Callboard")
