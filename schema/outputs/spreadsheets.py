@@ -212,12 +212,12 @@ def _check_repeated_email(email: str, earlier: dict[str, str], line: int) -> Non
 
 # --- export -------------------------------------------------------------------------------------
 
-EXPORTS = ("people", "schedule", "checkins")
+EXPORTS = ("people", "schedule", "checkins", "checkouts")
 
 
 def export_rows(db: sqlite_utils.Database, what: str) -> list[dict[str, Any]]:
     """The rows of one export, as plain dicts with stable column order."""
-    queries = {"people": PEOPLE_SQL, "schedule": SCHEDULE_SQL, "checkins": CHECKINS_SQL}
+    queries = _queries()
     if what not in queries:
         raise InvalidInput(f"cannot export {what!r}; choose {', '.join(EXPORTS)}", field="what")
     with read(db):
@@ -227,8 +227,7 @@ def export_rows(db: sqlite_utils.Database, what: str) -> list[dict[str, Any]]:
 
 
 def export_columns(db: sqlite_utils.Database, what: str) -> list[str]:
-    queries = {"people": PEOPLE_SQL, "schedule": SCHEDULE_SQL, "checkins": CHECKINS_SQL}
-    cursor = db.execute(queries[what] + " LIMIT 0")
+    cursor = db.execute(_queries()[what] + " LIMIT 0")
     return [c[0] for c in cursor.description]
 
 
@@ -299,3 +298,21 @@ CHECKINS_SQL = (
     " FROM checkins k JOIN people p ON p.id = k.person_id"
     " LEFT JOIN locations l ON l.id = k.location_id ORDER BY k.id"
 )
+CHECKOUTS_SQL = (
+    "SELECT k.id, k.received_at, k.client_at, k.person_id, p.name,"
+    " k.location_id, coalesce(l.name, '') AS location, k.code, k.result, k.day_id,"
+    " k.replayed, k.happened_at AS counted_at,"
+    " CASE WHEN k.replayed AND k.happened_at != k.received_at THEN 'phone' ELSE 'server' END"
+    " AS counted_from, k.nonce"
+    " FROM checkouts k JOIN people p ON p.id = k.person_id"
+    " LEFT JOIN locations l ON l.id = k.location_id ORDER BY k.id"
+)
+
+
+def _queries() -> dict[str, str]:
+    return {
+        "people": PEOPLE_SQL,
+        "schedule": SCHEDULE_SQL,
+        "checkins": CHECKINS_SQL,
+        "checkouts": CHECKOUTS_SQL,
+    }

@@ -484,3 +484,13 @@ def test_a_neutralised_export_imports_back_as_it_was(fresh_db: sqlite_utils.Data
     import_people(other, exported.replace("Pat Plus", "Pat Again").replace("pat", "x"), now=NOW)
     again = next(p for p in directory.list_people(other) if p.name == "Pat Again")
     assert again.phone == "+44 7700 900123"
+
+
+def test_check_outs_export_with_their_nonce_and_the_time_that_counts(planted: Planted) -> None:
+    planted_day(planted)
+    rows = list(csv.DictReader(io.StringIO(render(planted.db, "checkouts", "csv"))))
+    assert [(r["name"], r["nonce"], r["counted_from"]) for r in rows] == [
+        ("Ana Archer", "ana-out-2", "server"),
+        ("Bo Baker", "bo-out-2", "phone"),
+    ]
+    assert rows[1]["counted_at"].startswith("2026-12-01T19:00")

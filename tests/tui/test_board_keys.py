@@ -4,9 +4,11 @@ the day out of days; checked on the screen and in the database."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import sqlite_utils
+from pypdf import PdfReader
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
@@ -261,3 +263,44 @@ async def test_narrow_board_keeps_the_status_and_enter_gives_the_phone(
         await settle(pilot)
         labels = [str(c.label) for c in board_table(app).ordered_columns]
         assert labels == ["Call", "Name", "Dept", "Phone", "Wrap", "Status"]
+
+
+async def test_meal_break_sign_in_sheet_and_clearing_a_mark(
+    demo_path: str, db: sqlite_utils.Database, tmp_path: Path
+) -> None:
+    board, arrival = find(db, "missing")
+    app = make_app(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_board(pilot)
+        await select(pilot, board, arrival)
+        await pilot.press("m")
+        await settle(pilot)
+        await fill(pilot, "12:15")
+        await pilot.press("tab")
+        await fill(pilot, "40")
+        await pilot.press("enter")
+        await settle(pilot)
+        meal = db.execute(
+            "SELECT meal_at, meal_minutes FROM days WHERE id = ?", [arrival.day_id]
+        ).fetchone()
+        assert meal == (f"{TODAY}T12:15:00", 40)
+
+        await pilot.press("k")  # sick, then cleared: back to missing
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        key = f"{board.location_id}-{arrival.person_id}"
+        assert "sick" in people_rows(app)[key]
+        await pilot.press("c")
+        await settle(pilot)
+        assert "not here" in people_rows(app)[key]
+        assert [m[0] for m in marks_of(db, arrival.person_id)] == ["sick", "cleared"]
+
+        sheet = tmp_path / "sheet.pdf"
+        await pilot.press("p")
+        await settle(pilot)
+        await fill(pilot, str(sheet))
+        await pilot.press("enter")
+        await settle(pilot)
+        text = PdfReader(sheet).pages[0].extract_text()
+        assert board.name in text and arrival.name in text
