@@ -20,6 +20,7 @@ from cli.commands import (
     problems,
     production,
     replication,
+    reports,
     spreadsheets,
     vendors,
 )
@@ -38,6 +39,7 @@ COMMAND_GROUPS = (
     fronts,
     replication,
     delivery,
+    reports,
 )
 
 

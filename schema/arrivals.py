@@ -11,12 +11,12 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 import msgspec
 import sqlite_utils
 
-from schema import locations
+from schema import dayrecord, locations
 from schema.clock import iso, wall_clock
 from schema.production import get as get_production
 from schema.production import zone
 from schema.store.rows import fetch_all
-from schema.types import ARRIVED_RESULTS, CheckinResult, Day
+from schema.types import ARRIVED_RESULTS, CheckinResult, Day, TimeSource
 
 
 class Arrival(msgspec.Struct, kw_only=True):
@@ -32,9 +32,21 @@ class Arrival(msgspec.Struct, kw_only=True):
     far: bool = False
     replayed: bool = False
     checked_in_at: str | None = None  # a location other than this one (the day moved since)
+    day_id: int | None = None
+    phone: str = ""
+    arrival_source: str = ""  # server, phone (its own clock, replayed) or coordinator
+    phone_time: bool = False  # a time from the phone not yet accepted by the coordinator
+    wrap_at: datetime | None = None
+    wrap_source: str = ""
+    mark: str = ""  # absent, sick or released (by the coordinator)
+    reason: str = ""
+    arrived_reason: str = ""
 
     def state(self, local_now: datetime) -> str:
-        """arrived | late | missing (past call, not here) | expected | unexpected."""
+        """arrived | late | missing (past call, not here) | expected | unexpected, or absent |
+        sick as the coordinator marked them."""
+        if self.mark in ("absent", "sick"):
+            return self.mark
         if self.arrived_at is not None:
             if not self.called:
                 return "unexpected"
@@ -99,9 +111,33 @@ def board(db: sqlite_utils.Database, on: date) -> list[LocationBoard]:
             ),
         )
         entry.arrivals.append(hit.arrival)
+    _with_record(db, boards, production_zone)
     for entry in boards.values():
         entry.arrivals.sort(key=lambda a: (a.call_at or datetime.max, a.name))
     return sorted(boards.values(), key=lambda b: b.name)
+
+
+def _with_record(
+    db: sqlite_utils.Database, boards: dict[int, LocationBoard], production_zone: tzinfo
+) -> None:
+    """Hand marks, wraps and where each time came from, from the day's record."""
+    called = [a for b in boards.values() for a in b.arrivals if a.day_id is not None]
+    found = dayrecord.records(db, {a.day_id for a in called if a.day_id}, where=production_zone)
+    by_key = {(r.day_id, r.person_id): r for r in found}
+    for arrival in called:
+        record = by_key.get((arrival.day_id or 0, arrival.person_id))
+        if record is None:
+            continue
+        if record.arrived is not None:
+            arrival.arrival_source = str(record.arrived.source)
+            if record.arrived.source == TimeSource.COORDINATOR:
+                arrival.arrived_at, arrival.checked_in_at = record.arrived.at, None
+                arrival.late_minutes = record.late_minutes
+                arrival.arrived_reason = record.arrived_reason
+        arrival.phone_time = record.phone_time
+        if record.wrap is not None:
+            arrival.wrap_at, arrival.wrap_source = record.wrap.at, str(record.wrap.source)
+        arrival.mark, arrival.reason = record.status, record.reason
 
 
 def _arrived(arrival: Arrival, hit: _Hit, names: dict[int, str] | None) -> None:
@@ -114,13 +150,13 @@ def _arrived(arrival: Arrival, hit: _Hit, names: dict[int, str] | None) -> None:
 
 def _expected(db: sqlite_utils.Database, on: date) -> dict[tuple[int, int], tuple[int, Arrival]]:
     rows = db.execute(
-        "SELECT d.location_id, p.id, p.name, p.department, c.call_at, d.id FROM calls c"
+        "SELECT d.location_id, p.id, p.name, p.department, c.call_at, d.id, p.phone FROM calls c"
         " JOIN days d ON d.id = c.day_id JOIN people p ON p.id = c.person_id"
         " WHERE d.date = ? AND d.location_id IS NOT NULL ORDER BY c.call_at",
         [on.isoformat()],
     ).fetchall()
     expected: dict[tuple[int, int], tuple[int, Arrival]] = {}
-    for location_id, pid, name, department, call_at, day_id in rows:
+    for location_id, pid, name, department, call_at, day_id, phone in rows:
         expected.setdefault(
             (location_id, pid),
             (
@@ -130,6 +166,8 @@ def _expected(db: sqlite_utils.Database, on: date) -> dict[tuple[int, int], tupl
                     name=name,
                     department=department,
                     call_at=datetime.fromisoformat(call_at),
+                    day_id=day_id,
+                    phone=phone,
                 ),
             ),
         )
@@ -153,14 +191,15 @@ def _arrivals_on(db: sqlite_utils.Database, on: date, production_zone: tzinfo) -
     arrived_results = [str(r) for r in ARRIVED_RESULTS]
     rows = db.execute(
         "SELECT k.person_id, k.location_id, k.result, k.happened_at, k.late_minutes, k.far,"
-        " k.replayed, p.name, p.department, d.date, k.day_id FROM checkins k"
+        " k.replayed, p.name, p.department, d.date, k.day_id, p.phone FROM checkins k"
         " JOIN people p ON p.id = k.person_id LEFT JOIN days d ON d.id = k.day_id"
         " WHERE k.happened_at >= ? AND k.happened_at < ? AND k.location_id IS NOT NULL"
         f" AND k.result IN ({','.join('?' * len(arrived_results))}) ORDER BY k.happened_at",
         [iso(start), iso(end), *arrived_results],
     ).fetchall()
     found: dict[tuple[int, int | None, int], _Hit] = {}
-    for pid, lid, result, happened, late, far, replayed, name, dept, day_date, day_id in rows:
+    for row in rows:
+        pid, lid, result, happened, late, far, replayed, name, dept, day_date, day_id, phone = row
         local = wall_clock(datetime.fromisoformat(happened), production_zone)
         belongs = day_date == on.isoformat() if day_date else local.date() == on
         if not belongs or (lid, day_id, pid) in found:
@@ -178,6 +217,7 @@ def _arrivals_on(db: sqlite_utils.Database, on: date, production_zone: tzinfo) -
                 called=result != CheckinResult.NOT_CALLED,
                 far=bool(far),
                 replayed=bool(replayed),
+                phone=phone,
             ),
         )
     return list(found.values())

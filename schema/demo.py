@@ -19,9 +19,11 @@ from fpdf import FPDF
 from schema import (
     bookings,
     checkins,
+    checkouts,
     contracts,
     directory,
     locations,
+    marks,
     notices,
     production,
     reach,
@@ -31,7 +33,7 @@ from schema.clock import utcnow, wall_clock
 from schema.directory import PersonIn, VendorIn
 from schema.locations import LocationIn
 from schema.store.connection import write
-from schema.types import BookingKind, ContractStatus, Location, Person, PersonKind
+from schema.types import BookingKind, CallKind, ContractStatus, Location, Person, PersonKind
 
 ACTOR = "demo"
 TIMEZONE = "Europe/London"
@@ -176,6 +178,7 @@ def build(
         _changes(db, rng, days, places, moment)
         _vendor_work(db, days, vendor_contacts, moment)
         _checkins(db, rng, days, moment)
+        _as_it_happened(db, rng, days, cast, moment)
         reach.start_from_now(db)  # the demo's made-up history is never mailed out
     return summary(db, called)
 
@@ -644,6 +647,57 @@ def _checkins(
                 user_agent="Demo phone",
                 now=moment,
             )
+
+
+def _as_it_happened(
+    db: sqlite_utils.Database,
+    rng: random.Random,
+    days: list[schedule.Day],
+    cast: list[Person],
+    now: datetime,
+) -> None:
+    """Meal breaks on every day, wraps from phones on the days already over (one person's
+    overrun may break the next morning's rest), and a few cast on travel and hold days."""
+    zone = production.zone_named(TIMEZONE)
+    local_now = wall_clock(now, zone)
+    for day in days:
+        fresh = schedule.get_day(db, day.id)
+        meal = (fresh.call_at + timedelta(hours=4)).time()
+        marks.set_meal(db, day.id, fresh.version, meal, 45, actor=ACTOR, now=now)
+    over = [d for d in days if d.wrap_at + timedelta(minutes=30) < local_now and d.location_id]
+    for index, day in enumerate(over):
+        assert day.location_id is not None
+        code = locations.get_location(db, day.location_id).code
+        here = db.execute(
+            "SELECT person_id, count(*) FROM checkins WHERE day_id = ? GROUP BY person_id",
+            [day.id],
+        ).fetchall()
+        for number, (person_id, arrived) in enumerate(here):
+            # On the last day before today one person stayed two hours over.
+            overrun = index == len(over) - 1 and number == 0
+            late = timedelta(hours=2) if overrun else timedelta(minutes=rng.randint(-20, 0))
+            moment = (day.wrap_at + late).replace(tzinfo=zone).astimezone(UTC)
+            if arrived and moment < now:
+                checkouts.check_out_person(
+                    db,
+                    directory.get_person(db, person_id),
+                    checkouts.CheckoutRequest(code=code, nonce=rng.randbytes(12).hex()),
+                    ip="192.0.2.20",
+                    user_agent="Demo phone",
+                    now=moment,
+                )
+    _travel_and_holds(db, cast, now)
+
+
+def _travel_and_holds(db: sqlite_utils.Database, cast: list[Person], now: datetime) -> None:
+    """A few cast travel in for their first day and are held on one in the middle."""
+    for person in cast[:4]:
+        own = schedule.calls_for_person(db, person.id)
+        if len(own) < 4:
+            continue
+        first, middle = own[0][0], own[len(own) // 2][0]
+        marks.set_call_kind(db, first.day_id, person.id, CallKind.TRAVEL, actor=ACTOR, now=now)
+        marks.set_call_kind(db, middle.day_id, person.id, CallKind.HOLD, actor=ACTOR, now=now)
 
 
 # --- the front door: whom to show a newcomer first (`callboard welcome`) ---

@@ -59,6 +59,10 @@ class EventKind(StrEnum):
     BOOKING_MOVED = "booking.moved"
 
     CHECKIN_RECORDED = "checkin.recorded"
+    CHECKOUT_RECORDED = "checkin.checked_out"
+    MARK_RECORDED = "mark.recorded"
+    DAY_MEAL_SET = "day.meal_set"
+    CALL_KIND_SET = "call.kind_set"
 
     LINK_ISSUED = "link.issued"
     SESSION_STARTED = "session.started"

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import msgspec
 import sqlite_utils
 
-from schema import bookings, directory, locations, paperwork, rules
+from schema import bookings, dayrecord, directory, locations, paperwork, rules
 from schema.production import get as get_production
 from schema.production import local_now, min_rest, zone
 from schema.store.connection import read
@@ -63,6 +63,8 @@ def find(
             bookings=[_facts(line) for line in bookings.unconfirmed_soon(db, moment)],
             now=moment,
         )
+        found += dayrecord.problems(db)  # what happened: meals worked through, overruns
+    found.sort(key=lambda p: (p.date, str(p.kind), p.person_id or 0, p.day_ids))
     return [p for p in found if on is None or p.date == on]
 
 

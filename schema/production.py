@@ -94,7 +94,15 @@ def update(
 
 
 def _clean(changes: dict[str, Any]) -> dict[str, Any]:
-    allowed = {"name", "timezone", "base_url", "min_rest_minutes", "kind", *SMTP_SETTINGS}
+    allowed = {
+        "name",
+        "timezone",
+        "base_url",
+        "min_rest_minutes",
+        "kind",
+        "meal_after_minutes",
+        *SMTP_SETTINGS,
+    }
     unknown = set(changes) - allowed
     if unknown:
         raise InvalidInput(f"unknown setting {sorted(unknown)[0]!r}", field=sorted(unknown)[0])
@@ -109,6 +117,12 @@ def _clean(changes: dict[str, Any]) -> dict[str, Any]:
         rest = int(values["min_rest_minutes"])
         if not 0 <= rest <= 24 * 60:
             raise InvalidInput("minimum rest must be 0 to 24 hours", field="min_rest_minutes")
+    if "meal_after_minutes" in values:
+        due = int(values["meal_after_minutes"])
+        if not 60 <= due <= 24 * 60:
+            raise InvalidInput(
+                "a meal must be due 1 to 24 hours after call", field="meal_after_minutes"
+            )
     if "kind" in values:
         values["kind"] = str(ProductionKind(values["kind"]))
     return _clean_smtp(values)
@@ -184,6 +198,11 @@ def zone(production: Production) -> ZoneInfo:
 
 def min_rest(production: Production) -> timedelta:
     return timedelta(minutes=production.min_rest_minutes)
+
+
+def meal_due(production: Production) -> timedelta:
+    """How long after call a person may work before a meal is owed (the meal penalty rule)."""
+    return timedelta(minutes=production.meal_after_minutes)
 
 
 def local_now(production: Production, now: datetime | None = None) -> datetime:

@@ -67,6 +67,57 @@ class CheckinResult(StrEnum):
 ARRIVED_RESULTS = frozenset({CheckinResult.OK, CheckinResult.LATE, CheckinResult.NOT_CALLED})
 
 
+class CheckoutResult(StrEnum):
+    """The closed list of answers a check-out (wrap) can get (the PWA has a sentence for each)."""
+
+    OK = "ok"
+    ALREADY = "already_checked_out"
+    NOT_CHECKED_IN = "not_checked_in"
+    NOT_CALLED = "not_called_here_today"
+    UNKNOWN_CODE = "unknown_code"
+    ROTATED_CODE = "rotated_code"
+    NO_SESSION = "no_session"
+    LINK_REVOKED = "link_revoked"
+    SESSION_EXPIRED = "session_expired"
+
+
+# Check-outs that record a wrap (one not checked in is still a true wrap, flagged).
+WRAPPED_RESULTS = frozenset(
+    {CheckoutResult.OK, CheckoutResult.NOT_CHECKED_IN, CheckoutResult.NOT_CALLED}
+)
+
+
+class MarkKind(StrEnum):
+    """What a coordinator can mark on the board for one person on one day."""
+
+    ARRIVED = "arrived"  # by hand: a dead phone, a paper sign-in sheet, a corrected time
+    ABSENT = "absent"
+    SICK = "sick"
+    RELEASED = "released"  # sent home early
+    WRAP = "wrap"
+    MEAL_OUT = "meal_out"
+    MEAL_IN = "meal_in"
+    ACCEPTED = "accepted"  # a time from the phone, checked and believed
+    CLEARED = "cleared"  # undo absent, sick or released
+
+
+class CallKind(StrEnum):
+    """A call is a work day unless it holds someone (paid, not working) or moves them."""
+
+    WORK = "work"
+    HOLD = "hold"
+    TRAVEL = "travel"
+
+
+class TimeSource(StrEnum):
+    """Where a time on a report came from."""
+
+    SERVER = "server"  # the server's clock when a phone scanned online
+    PHONE = "phone"  # a phone's own clock, replayed from its offline outbox
+    COORDINATOR = "coordinator"  # marked by hand on the board or from a paper sheet
+    SCHEDULE = "schedule"  # planned, not observed (the unit's meal break)
+
+
 class NoticeKind(StrEnum):
     LOCATION_CHANGED = "location_changed"
     CALL_CHANGED = "call_changed"
@@ -86,12 +137,20 @@ class ProblemKind(StrEnum):
     UNCONFIRMED_BOOKING = "unconfirmed_booking"
 
 
+class HappenedKind(StrEnum):
+    """Problems found in what happened on a day, not in the plan (schema/dayrecord.py)."""
+
+    SHORT_REST_AFTER_WRAP = "short_rest_after_wrap"
+    MEAL_PENALTY = "meal_penalty"
+
+
 class Production(msgspec.Struct, kw_only=True):
     name: str
     kind: ProductionKind = ProductionKind.FILM
     timezone: str = "UTC"
     base_url: str = "http://127.0.0.1:8000"
     min_rest_minutes: int = 600
+    meal_after_minutes: int = 360
     version: int = 1
     # How crew are reached by email (the SMTP password only ever comes from the environment).
     smtp_host: str = ""
@@ -150,6 +209,8 @@ class Day(msgspec.Struct, kw_only=True):
     wrap_at: datetime
     scenes: str = ""
     notes: str = ""
+    meal_at: datetime | None = None
+    meal_minutes: int = 0
     version: int = 1
 
 
@@ -162,6 +223,7 @@ class Call(msgspec.Struct, kw_only=True):
     call_at: datetime
     wrap_at: datetime | None = None
     notes: str = ""
+    kind: CallKind = CallKind.WORK
     version: int = 1
 
 
@@ -269,7 +331,7 @@ class Event(msgspec.Struct, kw_only=True):
 class Problem(msgspec.Struct, kw_only=True, frozen=True):
     """A rule's finding: what is wrong, on which date, involving whom."""
 
-    kind: ProblemKind
+    kind: ProblemKind | HappenedKind
     date: date
     message: str
     person_id: int | None = None

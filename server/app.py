@@ -33,6 +33,7 @@ from schema.clock import utcnow
 from schema.sending import BackgroundSender
 from server import logs
 from server.api.checkins import CheckinController
+from server.api.checkouts import CheckoutController
 from server.api.contracts import ContractController
 from server.api.crew import CrewController
 from server.api.pages import PageController
@@ -86,6 +87,7 @@ def create_app(
             CrewController,
             CheckinController,
             ContractController,
+            CheckoutController,
             PageController,
             PushController,
             PaperworkController,

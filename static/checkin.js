@@ -3,6 +3,7 @@ import { get, post, Offline } from "./api.js";
 import { h, show, notice, link, nonce, safeUrl, wallTime, momentTime, whenSent } from "./ui.js";
 import { whoAmI } from "./session.js";
 import { SAVED, syncLater } from "./home.js";
+import { checkoutControl } from "./checkout.js";
 
 const outbox = globalThis.CallboardOutbox;
 const GEO_WAIT_MS = 3000;
@@ -47,6 +48,7 @@ export async function checkinPage(code) {
     who.me ? h("p", { class: "as" }, `Checking in as ${who.me.person.name}`) : null,
     tap,
     result,
+    checkoutControl(code, loc.data, personId),
     homeLink(),
   );
 }

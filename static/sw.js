@@ -9,7 +9,7 @@
 // `uv run python -m tests.browser.stamp` rewrites it).
 importScripts("/static/outbox.js");
 
-const VERSION = "46d4cef263";
+const VERSION = "894b279bbc";
 const SHELL_CACHE = `callboard-shell-${VERSION}`;
 const API_CACHE = "callboard-api-v1";
 const SHELL = [
@@ -22,6 +22,7 @@ const SHELL = [
   "/static/outbox.js",
   "/static/home.js",
   "/static/checkin.js",
+  "/static/checkout.js",
   "/static/onboard.js",
   "/static/contracts.js",
   "/static/push.js",

@@ -75,6 +75,12 @@ def _settings(commands: Commands, common: argparse.ArgumentParser) -> None:
         metavar="H",
         help="minimum rest between a person's wrap and next call",
     )
+    sub.add_argument(
+        "--meal-after-hours",
+        type=float,
+        metavar="H",
+        help="hours from call a person may work before a meal is owed (default 6)",
+    )
     _smtp_settings(sub)
 
 
@@ -193,6 +199,8 @@ def cmd_settings(args: argparse.Namespace) -> int:
     for name in production.SMTP_SETTINGS:
         if getattr(args, name, None) is not None:
             changes[name] = getattr(args, name)
+    if args.meal_after_hours is not None:
+        changes["meal_after_minutes"] = round(args.meal_after_hours * 60)
     if changes:
         current = production.update(db, current.version, changes)
         print("Saved.")
@@ -202,6 +210,7 @@ def cmd_settings(args: argparse.Namespace) -> int:
     print(f"base URL:       {current.base_url}")
     print(f"minimum rest:   {current.min_rest_minutes / 60:g} hours")
     _print_smtp(current)
+    print(f"meal due after: {current.meal_after_minutes / 60:g} hours from call")
     return 0
 
 

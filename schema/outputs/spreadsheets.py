@@ -207,7 +207,8 @@ def _records(
                 reason = f"{plural(len(row), 'cell')} but only {plural(len(header), 'column')}"
                 yield line, RowError(line=line, reason=reason)
                 continue
-            yield line, dict(zip(header, [*row, *[""] * (len(header) - len(row))], strict=True))
+            cells = [unneutralise(cell) for cell in row]
+            yield line, dict(zip(header, [*cells, *[""] * (len(header) - len(row))], strict=True))
     except csv.Error as error:
         raise ImportRefused(source, [RowError(line=reader.line_num, reason=str(error))]) from None
 
@@ -282,12 +283,12 @@ def _check_repeated_email(email: str, earlier: dict[str, str], line: int) -> Non
 
 # --- export -------------------------------------------------------------------------------------
 
-EXPORTS = ("people", "schedule", "checkins")
+EXPORTS = ("people", "schedule", "checkins", "checkouts")
 
 
 def export_rows(db: sqlite_utils.Database, what: str) -> list[dict[str, Any]]:
     """The rows of one export, as plain dicts with stable column order."""
-    queries = {"people": PEOPLE_SQL, "schedule": SCHEDULE_SQL, "checkins": CHECKINS_SQL}
+    queries = _queries()
     if what not in queries:
         raise InvalidInput(f"cannot export {what!r}; choose {', '.join(EXPORTS)}", field="what")
     with read(db):
@@ -297,17 +298,37 @@ def export_rows(db: sqlite_utils.Database, what: str) -> list[dict[str, Any]]:
 
 
 def export_columns(db: sqlite_utils.Database, what: str) -> list[str]:
-    queries = {"people": PEOPLE_SQL, "schedule": SCHEDULE_SQL, "checkins": CHECKINS_SQL}
-    cursor = db.execute(queries[what] + " LIMIT 0")
+    cursor = db.execute(_queries()[what] + " LIMIT 0")
     return [c[0] for c in cursor.description]
 
 
+# A cell starting with one of these is read as a formula by Excel, LibreOffice and Sheets (OWASP
+# "CSV injection"): a crew phone can send any text as a location code, a name can be typed by
+# anyone. Such a cell is written with a leading apostrophe, which the spreadsheet shows as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """A cell a spreadsheet will show as text, never run. Numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def unneutralise(text: str) -> str:
+    """The text a neutralised cell stood for (an exported sheet imported again)."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
 def to_csv(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> str:
+    """CSV text with every cell neutralised: the one way the project writes a spreadsheet."""
     out = io.StringIO(newline="")
     writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\r\n")
-    writer.writeheader()
+    writer.writerow({column: neutralise(column) for column in columns})
     for row in rows:
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        writer.writerow({k: "" if v is None else neutralise(v) for k, v in row.items()})
     return out.getvalue()
 
 
@@ -342,7 +363,27 @@ SCHEDULE_SQL = (
 CHECKINS_SQL = (
     "SELECT k.id, k.received_at, k.client_at, k.person_id, p.name,"
     " k.location_id, coalesce(l.name, '') AS location, k.code, k.result, k.late_minutes,"
-    " k.replayed, k.far, k.distance_m"
+    " k.replayed, k.far, k.distance_m, k.happened_at AS counted_at,"
+    " CASE WHEN k.replayed AND k.happened_at != k.received_at THEN 'phone' ELSE 'server' END"
+    " AS counted_from, k.nonce"
     " FROM checkins k JOIN people p ON p.id = k.person_id"
     " LEFT JOIN locations l ON l.id = k.location_id ORDER BY k.id"
 )
+CHECKOUTS_SQL = (
+    "SELECT k.id, k.received_at, k.client_at, k.person_id, p.name,"
+    " k.location_id, coalesce(l.name, '') AS location, k.code, k.result, k.day_id,"
+    " k.replayed, k.happened_at AS counted_at,"
+    " CASE WHEN k.replayed AND k.happened_at != k.received_at THEN 'phone' ELSE 'server' END"
+    " AS counted_from, k.nonce"
+    " FROM checkouts k JOIN people p ON p.id = k.person_id"
+    " LEFT JOIN locations l ON l.id = k.location_id ORDER BY k.id"
+)
+
+
+def _queries() -> dict[str, str]:
+    return {
+        "people": PEOPLE_SQL,
+        "schedule": SCHEDULE_SQL,
+        "checkins": CHECKINS_SQL,
+        "checkouts": CHECKOUTS_SQL,
+    }

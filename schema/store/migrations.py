@@ -395,6 +395,51 @@ def _v6_paperwork(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v7_day_as_it_happened(db: sqlite_utils.Database) -> None:
+    """The day as it happened: phone check-outs (a scan with a nonce, like check-in), the
+    coordinator's marks on the board (arrived by hand, absent, sick, released, wrap, meal,
+    accepted phone time), the unit's meal break on a day, a call's kind (work, hold, travel)
+    and the production's meal rule (hours from call before a meal is due)."""
+    run_script(
+        db,
+        """
+        CREATE TABLE checkouts (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            location_id INTEGER REFERENCES locations(id) ON DELETE SET NULL,
+            day_id INTEGER REFERENCES days(id) ON DELETE SET NULL,
+            code TEXT NOT NULL,
+            nonce TEXT NOT NULL,
+            result TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            client_at TEXT,
+            happened_at TEXT NOT NULL,
+            replayed INTEGER NOT NULL DEFAULT 0,
+            ip TEXT NOT NULL DEFAULT '',
+            user_agent TEXT NOT NULL DEFAULT '',
+            UNIQUE (person_id, nonce)
+        );
+        CREATE INDEX checkouts_day ON checkouts(day_id, person_id);
+        CREATE INDEX checkouts_happened ON checkouts(happened_at);
+        CREATE TABLE marks (
+            id INTEGER PRIMARY KEY,
+            day_id INTEGER NOT NULL REFERENCES days(id) ON DELETE CASCADE,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            at TEXT,
+            reason TEXT NOT NULL DEFAULT '',
+            actor TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX marks_day ON marks(day_id, person_id, id);
+        ALTER TABLE days ADD COLUMN meal_at TEXT;
+        ALTER TABLE days ADD COLUMN meal_minutes INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE calls ADD COLUMN kind TEXT NOT NULL DEFAULT 'work';
+        ALTER TABLE production ADD COLUMN meal_after_minutes INTEGER NOT NULL DEFAULT 360;
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _v1_core,
     _v2_feed_indexes,
@@ -402,6 +447,7 @@ MIGRATIONS: list[Migration] = [
     _v4_people_email,
     _v5_delivery,
     _v6_paperwork,
+    _v7_day_as_it_happened,
 ]
 LATEST = len(MIGRATIONS)
 
