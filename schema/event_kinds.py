@@ -52,6 +52,10 @@ class EventKind(StrEnum):
     ACCESS_REVOKED = "access.revoked"
     CALENDAR_ISSUED = "calendar.issued"
 
+    CALLSHEET_PUBLISHED = "callsheet.published"
+    CALLSHEET_SETTINGS_UPDATED = "callsheet.settings_updated"
+    CALLSHEET_DAY_UPDATED = "callsheet.day_updated"
+
     @property
     def family(self) -> str:
         return self.value.split(".", 1)[0]

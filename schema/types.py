@@ -58,6 +58,7 @@ class NoticeKind(StrEnum):
     DATE_CHANGED = "date_changed"
     DAY_CANCELLED = "day_cancelled"
     RELEASED = "released"  # one person is no longer called on a day
+    CALLED = "called"  # a published call sheet calls this person (first time on that day)
 
 
 class ProblemKind(StrEnum):
@@ -109,6 +110,9 @@ class Location(msgspec.Struct, kw_only=True):
     notes: str = ""
     code: str = ""
     version: int = 1
+    parking: str = ""  # call-sheet fields: where crew park, base camp, nearest hospital
+    base_camp: str = ""
+    hospital: str = ""
 
 
 class Day(msgspec.Struct, kw_only=True):

@@ -153,6 +153,7 @@ function kindLabel(kind) {
       date_changed: "Date changed",
       day_cancelled: "Day cancelled",
       released: "No longer called",
+      called: "You are called",
     }[kind] || "Change"
   );
 }

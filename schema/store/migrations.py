@@ -258,11 +258,61 @@ def _v4_people_email(db: sqlite_utils.Database) -> None:
     run_script(db, "CREATE INDEX IF NOT EXISTS people_email ON people(email COLLATE NOCASE);\n")
 
 
+def _v5_callsheets(db: sqlite_utils.Database) -> None:
+    """Call sheets: a location's parking, base camp and nearest hospital; the production's
+    call-sheet settings (office contacts, walkie channels, cast names hidden from crew); a day's
+    meals and safety notes; published versions (frozen JSON) and the notice each affected person
+    was sent for a version."""
+    run_script(
+        db,
+        """
+        ALTER TABLE locations ADD COLUMN parking TEXT NOT NULL DEFAULT '';
+        ALTER TABLE locations ADD COLUMN base_camp TEXT NOT NULL DEFAULT '';
+        ALTER TABLE locations ADD COLUMN hospital TEXT NOT NULL DEFAULT '';
+        CREATE TABLE callsheet_settings (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            contacts TEXT NOT NULL DEFAULT '[]',
+            walkies TEXT NOT NULL DEFAULT '{}',
+            hide_cast_names INTEGER NOT NULL DEFAULT 0,
+            safety TEXT NOT NULL DEFAULT '',
+            version INTEGER NOT NULL DEFAULT 1
+        );
+        INSERT INTO callsheet_settings (id) VALUES (1);
+        CREATE TABLE callsheet_days (
+            day_id INTEGER PRIMARY KEY REFERENCES days(id) ON DELETE CASCADE,
+            meals TEXT NOT NULL DEFAULT '',
+            safety_notes TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE callsheet_versions (
+            id INTEGER PRIMARY KEY,
+            date TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            day_id INTEGER REFERENCES days(id) ON DELETE SET NULL,
+            sheet TEXT NOT NULL,
+            published_at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            UNIQUE (date, unit, number)
+        );
+        CREATE TABLE callsheet_notices (
+            version_id INTEGER NOT NULL REFERENCES callsheet_versions(id) ON DELETE CASCADE,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            text TEXT NOT NULL,
+            notice_id INTEGER REFERENCES notices(id) ON DELETE SET NULL,
+            PRIMARY KEY (version_id, person_id, kind)
+        );
+        CREATE INDEX callsheet_notices_person ON callsheet_notices(person_id);
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _v1_core,
     _v2_feed_indexes,
     _v3_checkin_happened_at,
     _v4_people_email,
+    _v5_callsheets,
 ]
 LATEST = len(MIGRATIONS)
 
