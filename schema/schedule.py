@@ -494,9 +494,7 @@ def _notify_changes(
     if not called:
         return
     for kind, summary in _change_summaries(db, old, new):
-        if kind == NoticeKind.CALL_CHANGED:
-            _notify_own_calls(db, old, new, old_calls, actor=actor, now=now)
-            continue
+        own = _own_calls(old, new, old_calls, _call_times(db, new.id))
         notices.create(
             db,
             day_id=new.id,
@@ -505,38 +503,21 @@ def _notify_changes(
             person_ids=called,
             actor=actor,
             now=now,
+            personal=own if kind == NoticeKind.CALL_CHANGED else None,
         )
 
 
-def _notify_own_calls(
-    db: sqlite_utils.Database,
-    old: Day,
-    day: Day,
-    old_calls: dict[int, datetime],
-    *,
-    actor: str,
-    now: datetime,
-) -> None:
-    """The day's call moved: each person is told their own call first (theirs may be hours
-    from the unit's), in one notice per distinct sentence."""
-    by_text: dict[str, list[int]] = {}
-    for person_id, call_at in _call_times(db, day.id).items():
-        was = old_calls.get(person_id, call_at)
-        text = (
-            f"{day.date:%a %d %b}: your call is now {call_at:%H:%M} (was {was:%H:%M});"
-            f" the {day.unit} unit call moved from {old.call_at:%H:%M} to {day.call_at:%H:%M}"
-        )
-        by_text.setdefault(text, []).append(person_id)
-    for text, people in by_text.items():
-        notices.create(
-            db,
-            day_id=day.id,
-            kind=NoticeKind.CALL_CHANGED,
-            summary=text,
-            person_ids=people,
-            actor=actor,
-            now=now,
-        )
+def _own_calls(
+    old: Day, day: Day, old_calls: dict[int, datetime], new_calls: dict[int, datetime]
+) -> dict[int, str]:
+    """The day's call moved: each person reads their own call first (theirs may be hours
+    from the unit's), then the unit's."""
+    return {
+        person_id: f"{day.date:%a %d %b}: your call is now {call_at:%H:%M}"
+        f" (was {old_calls.get(person_id, call_at):%H:%M}); the {day.unit} unit call moved"
+        f" from {old.call_at:%H:%M} to {day.call_at:%H:%M}"
+        for person_id, call_at in new_calls.items()
+    }
 
 
 def _change_summaries(

@@ -262,7 +262,7 @@ def _v5_callsheets(db: sqlite_utils.Database) -> None:
     """Call sheets: a location's parking, base camp and nearest hospital; the production's
     call-sheet settings (office contacts, walkie channels, cast names hidden from crew); a day's
     meals and safety notes; published versions (frozen JSON) and the notice each affected person
-    was sent for a version."""
+    was sent for a version; a notice recipient's own wording."""
     run_script(
         db,
         """
@@ -303,6 +303,9 @@ def _v5_callsheets(db: sqlite_utils.Database) -> None:
             PRIMARY KEY (version_id, person_id, kind)
         );
         CREATE INDEX callsheet_notices_person ON callsheet_notices(person_id);
+        -- A recipient's own wording of a notice ("your call is now 04:30"), when it differs
+        -- from the notice's summary (the coordinator's one line for everyone).
+        ALTER TABLE notice_recipients ADD COLUMN summary TEXT;
         """,
     )
 

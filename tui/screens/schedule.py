@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from schema import locations, problems, schedule
+from schema import callsheets, locations, problems, schedule
 from schema.event_kinds import family
 from schema.rules import plural
 from schema.schedule import CallLine, DaySummary
@@ -22,6 +22,7 @@ from schema.types import Day, Location, Problem
 from tui.context import Desk
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.pick_person import PersonPicker
+from tui.dialogs.publish import PublishDialog
 from tui.screens import schedule_forms as forms
 from tui.screens.base import DeskScreen
 from tui.widgets.tables import Row, Table, clip, refill, selected_key, status_cell
@@ -29,7 +30,7 @@ from tui.widgets.tables import Row, Table, clip, refill, selected_key, status_ce
 
 class ScheduleScreen(DeskScreen):
     VIEW = "schedule"
-    WATCH = family("day", "call", "contract", "location", "person")
+    WATCH = family("day", "call", "contract", "location", "person", "callsheet")
     BINDINGS = [
         Binding("a", "add_day", "Add day"),
         Binding("e", "edit_day", "Edit"),
@@ -38,6 +39,7 @@ class ScheduleScreen(DeskScreen):
         Binding("c", "call_person", "Call"),
         Binding("r", "release", "Release"),
         Binding("t", "call_time", "Time"),
+        Binding("p", "publish", "Publish sheet", show=False),
     ]
 
     def __init__(self, desk: Desk) -> None:
@@ -281,3 +283,26 @@ class ScheduleScreen(DeskScreen):
     def action_call_time(self) -> None:
         if (line := self.chosen_line()) is not None:
             self.app.push_screen(forms.call_time_form(self.desk, line))
+
+    # --- call sheet ------------------------------------------------------------------------
+
+    def action_publish(self) -> None:
+        """Preview the day's call sheet against its published version, then publish."""
+        if (day := self.day) is None:
+            return
+        self.fetch(
+            "publish",
+            partial(callsheets.preview, on=day.date, unit=day.unit),
+            partial(self.show_preview, day),
+        )
+
+    def show_preview(self, day: Day, preview: callsheets.Preview) -> None:
+        self.app.push_screen(PublishDialog(preview), partial(self.publish_confirmed, day))
+
+    def publish_confirmed(self, day: Day, sure: bool | None) -> None:
+        if sure:
+            now = self.desk.now()
+            self.change(
+                lambda db: callsheets.publish(db, day.date, day.unit, now=now),
+                f"Published the call sheet for {day.unit} unit, {day.date:%a %d %b}",
+            )
