@@ -238,7 +238,10 @@ function changesSection(changes, pending, personId) {
 const TIMES = ["", "once", "twice", "three times"];
 
 function changeCard(change, pending, personId) {
-  const [newest, ...earlier] = change.notices;
+  // Changes made together (one publication) are all current; only older ones are superseded.
+  const newest = change.notices[0];
+  const latest = change.notices.filter((n) => n.created_at === newest.created_at);
+  const earlier = change.notices.slice(latest.length);
   const isPending = change.notices.every((n) => pending.has(n.id));
   const state = h("p", { class: "state", role: "status" }, isPending ? SAVED : "");
   const count = change.notices.length;
@@ -254,7 +257,7 @@ function changeCard(change, pending, personId) {
       " · ",
       momentDayTime(newest.created_at),
     ),
-    h("p", { class: "summary" }, newest.summary),
+    latest.map((n) => h("p", { class: "summary" }, n.summary)),
     nowLine(change),
     earlier.length
       ? h(
@@ -426,7 +429,7 @@ function callSheet(sheet, me) {
       place(sheet.location),
       sheet.scenes ? h("p", { class: "unit" }, `Scenes ${sheet.scenes}`) : null,
     ),
-    crewList(groups, "Who is called today"),
+    crewList(groups, "Who is called today", 12),
   );
 }
 

@@ -156,11 +156,11 @@ function mapHref(loc) {
 /**
  * Departments with their people, each a collapsible group, and one search box over names,
  * roles and departments. Big crews start collapsed (a thousand rows is a scroll, not a list).
- * groups: [{name, walkie, people: [{name, role, call_at, me}]}]
+ * groups: [{name, walkie, people: [{name, role, call_at, me}]}]; my own group is always open.
  */
-export function crewList(groups, title) {
+export function crewList(groups, title, openUpTo = 60) {
   const total = groups.reduce((n, g) => n + g.people.length, 0);
-  const open = total <= 60;
+  const open = total <= openUpTo;
   const count = h("p", { class: "muted count", role: "status" }, `${total} people`);
   const sections = groups.map((g) => {
     const items = g.people.map((p) =>

@@ -16,6 +16,9 @@ from textual.widgets import Button, Label, Static
 from schema.callsheets import Preview, day_label
 from schema.rules import plural
 
+# A sentence sent to more people than this is one line with a count, not a line per person.
+GROUP_FROM = 3
+
 
 class PublishDialog(ModalScreen[bool]):
     BINDINGS = [
@@ -75,14 +78,24 @@ def preview_text(preview: Preview) -> Text:
         )
     told = len({c.person_id for c in preview.changes})
     text.append(f"\n{plural(told, 'person', 'people')} will be told:\n", style="bold")
+    by_text: dict[str, list[str]] = {}
     for change in preview.changes:
-        text.append(f"  {change.name}", style="bold")
-        text.append(f": {change.text}\n")
+        by_text.setdefault(change.text, []).append(change.name)
+    for sentence, names in by_text.items():
+        if len(names) <= GROUP_FROM:
+            for name in names:
+                text.append(f"  {name}", style="bold")
+                text.append(f": {sentence}\n")
+            continue
+        text.append(f"  {plural(len(names), 'person', 'people')}", style="bold")
+        text.append(f": {sentence}\n")
+        shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+        text.append(f"    {shown}\n", style="dim")
     if not preview.changes:
         text.append("  nobody: no one's call, place or presence changed\n", style="dim")
     other = [line for line in preview.sheet_changes if line != "first version"]
     if other:
-        text.append("\nAlso changed on the sheet (no notice):\n", style="bold")
+        text.append("\nOn the sheet itself:\n", style="bold")
         for line in other:
             text.append(f"  {line}\n")
     return text
