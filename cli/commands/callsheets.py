@@ -6,10 +6,11 @@ from __future__ import annotations
 import argparse
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from cli.common import Commands, command, fail, open_db, parse_date, print_json
-from schema import callsheets
-from schema.callsheets import Preview, Sheet, day_label
+from schema import callsheets, production
+from schema.callsheets import Contact, DayDetails, Preview, Sheet, day_label
 from schema.clock import utcnow
 from schema.errors import InvalidInput
 from schema.outputs.callsheet_pdf import callsheet_pdf
@@ -33,6 +34,34 @@ def register(commands: Commands, common: argparse.ArgumentParser) -> None:
         action="store_true",
         help="the last published version instead of the draft",
     )
+    sub.add_argument("--meals", metavar="TEXT", help="set the day's meal times first")
+    sub.add_argument("--safety-notes", metavar="TEXT", help="set the day's safety notes first")
+    sub = command(
+        commands,
+        common,
+        "callsheet-settings",
+        "show or set what every call sheet carries: office contacts, walkie channels, cast names",
+        cmd_settings,
+    )
+    sub.add_argument(
+        "--contact",
+        action="append",
+        metavar="LABEL=NUMBER",
+        help="a production contact (repeat; replaces the list); never a personal number",
+    )
+    sub.add_argument(
+        "--walkie",
+        action="append",
+        metavar="DEPARTMENT=CHANNEL",
+        help="a department's walkie channel (repeat; replaces the list)",
+    )
+    cast = sub.add_mutually_exclusive_group()
+    cast.add_argument(
+        "--hide-cast-names", action="store_true", help="crew sheets on phones show no cast names"
+    )
+    cast.add_argument("--show-cast-names", action="store_true", help="crew see cast names")
+    sub.add_argument("--safety", metavar="TEXT", help="a standing safety note on every sheet")
+    sub.add_argument("--json", action="store_true", help="print the settings as JSON")
     sub = command(
         commands,
         common,
@@ -57,11 +86,28 @@ def cmd_callsheet(args: argparse.Namespace) -> int:
     on = _date(args.date)
     if args.out and Path(args.out).suffix.lower() != ".pdf":
         return fail(f"{args.out}: the call sheet is written as PDF; name the file .pdf")
+    if args.meals is not None or args.safety_notes is not None:
+        day = callsheets.find_day(db, on, args.unit)
+        if day is None:
+            return fail(f"no {args.unit} unit day on {on.isoformat()}")
+        details = callsheets.day_details(db, day.id)
+        callsheets.set_day_details(
+            db,
+            day.id,
+            DayDetails(
+                meals=details.meals if args.meals is None else args.meals,
+                safety_notes=(
+                    details.safety_notes if args.safety_notes is None else args.safety_notes
+                ),
+            ),
+            now=utcnow(),
+        )
     if args.published:
         version = callsheets.last_published(db, on, args.unit)
         if version is None:
             return fail(f"no call sheet published for the {args.unit} unit on {on.isoformat()}")
-        sheet, number, at = version.sheet, version.number, version.published_at
+        where = production.zone_named(production.get(db).timezone)
+        sheet, number, at = version.sheet, version.number, version.published_at.astimezone(where)
         preview = None
     else:
         preview = callsheets.preview(db, on, args.unit)
@@ -77,6 +123,47 @@ def cmd_callsheet(args: argparse.Namespace) -> int:
     if preview is not None:
         print_preview(preview)
     return 0
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    db = open_db(args)
+    found = callsheets.settings(db)
+    changes: dict[str, Any] = {}
+    if args.contact is not None:
+        changes["contacts"] = [_contact(text) for text in args.contact]
+    if args.walkie is not None:
+        changes["walkies"] = dict(
+            _pair(text, "--walkie", "DEPARTMENT=CHANNEL") for text in args.walkie
+        )
+    if args.hide_cast_names or args.show_cast_names:
+        changes["hide_cast_names"] = bool(args.hide_cast_names)
+    if args.safety is not None:
+        changes["safety"] = args.safety
+    if changes:
+        found = callsheets.update_settings(db, found.version, **changes, now=utcnow())
+    if args.json:
+        print_json(found)
+        return 0
+    print("Key contacts:" if found.contacts else "Key contacts: none (add --contact LABEL=NUMBER)")
+    for contact in found.contacts:
+        print(f"  {contact.label}: {' / '.join(p for p in (contact.phone, contact.email) if p)}")
+    walkies = ", ".join(f"{dept} ch. {channel}" for dept, channel in found.walkies.items())
+    print(f"Walkie channels: {walkies or 'none'}")
+    print(f"Cast names on crew phones: {'hidden' if found.hide_cast_names else 'shown'}")
+    print(f"Standing safety note: {found.safety or 'none'}")
+    return 0
+
+
+def _pair(text: str, option: str, shape: str) -> tuple[str, str]:
+    left, sep, right = text.partition("=")
+    if not sep or not left.strip() or not right.strip():
+        raise InvalidInput(f"{option} takes {shape}, e.g. {option} 'Camera=2'", field=option)
+    return left.strip(), right.strip()
+
+
+def _contact(text: str) -> Contact:
+    label, value = _pair(text, "--contact", "LABEL=NUMBER")
+    return Contact(label=label, email=value) if "@" in value else Contact(label=label, phone=value)
 
 
 def cmd_publish(args: argparse.Namespace) -> int:

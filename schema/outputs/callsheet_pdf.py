@@ -132,7 +132,7 @@ class _Writer:
         if self.version is None:
             state = "DRAFT - not published; the published sheet may differ"
         else:
-            when = f" {self.published_at:%d %b %Y %H:%M} UTC" if self.published_at else ""
+            when = f" {self.published_at:%d %b %Y %H:%M %Z}" if self.published_at else ""
             state = f"Version {self.version}, published{when}"
         left = f"{sheet.production} · {day_label(sheet.date)} · {sheet.unit} unit · {state}"
         self.pdf.cell(PAGE_W - 2 * MARGIN - 20, 4, self.text(left))

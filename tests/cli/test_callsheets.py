@@ -68,3 +68,26 @@ def test_callsheet_pdf_and_json(prod: Prod, run: Run, tmp_path: Path) -> None:
     assert missing.code == 1 and "no Main unit day on 2031-01-01" in missing.err
     unpublished = run("--db", prod.path, "callsheet", today, "--published")
     assert unpublished.code == 1 and "no call sheet published" in unpublished.err
+
+
+def test_settings_and_day_details_reach_the_sheet(prod: Prod, run: Run) -> None:
+    today = _today(prod)
+    shown = run(
+        "--db",
+        prod.path,
+        "callsheet-settings",
+        "--contact",
+        "Production office=+44 20 7946 0000",
+        "--walkie",
+        "Grip=3",
+        "--hide-cast-names",
+    )
+    assert shown.code == 0, shown.err
+    assert "Production office: +44 20 7946 0000" in shown.out
+    assert "Grip ch. 3" in shown.out and "Cast names on crew phones: hidden" in shown.out
+    sheet = run("--db", prod.path, "callsheet", today, "--meals", "Lunch 13:00")
+    assert "Meals: Lunch 13:00" in sheet.out
+    assert "Grip (walkie ch. 3)" in sheet.out
+    assert "Contact: Production office +44 20 7946 0000" in sheet.out
+    bad = run("--db", prod.path, "callsheet-settings", "--walkie", "Grip")
+    assert bad.code == 1 and "--walkie takes DEPARTMENT=CHANNEL" in bad.err
