@@ -6,12 +6,12 @@ import re
 from datetime import time, timedelta
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from schema import callsheets, schedule
 from schema.clock import utcnow
 from schema.schedule import DayIn
-from tests.browser.conftest import Production, screenshot, signed_in
+from tests.browser.conftest import PHONE, Production, screenshot, signed_in
 from tests.browser.test_crew import LATER_CALL, wait_for_service_worker
 
 pytestmark = pytest.mark.browser
@@ -244,3 +244,55 @@ def test_a_queued_check_in_stays_in_view_after_leaving_the_page(
     expect(page.locator(".today-call .checked")).to_contain_text(
         re.compile(r"Checked in at \d\d:\d\d"), timeout=15_000
     )
+
+
+def test_a_crew_of_a_thousand_is_grouped_and_searchable(
+    phone: BrowserContext, prod: Production
+) -> None:
+    on = prod.today() + timedelta(days=2)
+    day = schedule.add_day(
+        prod.db,
+        DayIn(
+            date=on, call=time(6, 0), wrap=time(18, 0), unit="Crowd", location_id=prod.harbour_id
+        ),
+    )
+    departments = [f"Crowd {letter}" for letter in "ABCDEFGHIJ"]
+    viewer, _ = prod.crew("Uma Quist", department="Crowd C", role="Marshal")
+    schedule.call_person(prod.db, day.id, viewer)
+    for n in range(999):
+        person, _ = prod.crew(f"Extra {n:04d}", department=departments[n % 10], role="SA")
+        schedule.call_person(prod.db, day.id, person)
+    callsheets.publish(prod.db, on, "Crowd", now=utcnow())
+    signed_in(phone, prod, viewer)
+    page = phone.new_page()
+    page.goto(f"/sheet/{on}/Crowd")
+    expect(page.get_by_role("heading", name=re.compile(r"Call sheet, "))).to_be_visible()
+    expect(page.locator(".crew-list .count")).to_have_text("1000 people")
+    expect(page.locator("details.dept")).to_have_count(10)
+    # A thousand rows start folded by department; mine is open with me in it.
+    expect(page.locator("details.dept[open]")).to_have_count(1)
+    expect(page.locator("details.dept[open] li.me")).to_contain_text("Uma Quist (you)")
+    screenshot(page, "callsheet-thousand")
+    page.get_by_label("Find a name, role or department").fill("extra 0777")
+    expect(page.locator(".crew li:visible")).to_have_count(1)
+    expect(page.locator(".crew li:visible")).to_contain_text("Extra 0777")
+    expect(page.locator(".crew-list .count")).to_have_text("1 of 1000 people")
+    page.get_by_label("Find a name, role or department").fill("crowd j")
+    expect(page.locator(".crew li:visible")).to_have_count(99)
+    screenshot(page, "callsheet-thousand-search")
+
+
+def test_open_map_uses_the_phones_own_maps_app(browser: Browser, prod: Production) -> None:
+    android = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/120 Mobile"
+    context = browser.new_context(base_url=prod.base, user_agent=android, **PHONE)
+    try:
+        person_id, _ = prod.crew("Vi Marsh", day_id=stage_day(prod), call=LATER_CALL)
+        signed_in(context, prod, person_id)
+        page = context.new_page()
+        page.goto("/")
+        maps = page.get_by_role("link", name="Open Stage 4, Riverside Studios in maps").first
+        expect(maps).to_have_attribute(
+            "href", re.compile(r"^geo:51\.5007,-0\.1246\?q=51\.5007,-0\.1246\(Stage%204")
+        )
+    finally:
+        context.close()
