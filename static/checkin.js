@@ -41,13 +41,13 @@ export async function checkinPage(code) {
         ? null
         : h("p", { class: "address" }, "No connection, so the name shows later. Check in anyway: the time you tap is kept."),
       loc.data && loc.data.address ? h("p", { class: "address" }, loc.data.address) : null,
-      loc.data ? mapLink(loc.data) : null,
     ),
     expected,
     who.me ? h("p", { class: "as" }, `Checking in as ${who.me.person.name}`) : null,
     waiting,
     tap,
     result,
+    loc.data ? h("p", { class: "center" }, mapLink(loc.data)) : null,
     homeLink(),
   );
 }
@@ -131,7 +131,7 @@ async function checkIn(code, loc, personId, tap, result) {
   }
   tap.remove();
   if (answered) {
-    result.replaceChildren(answerPanel(answered));
+    result.replaceChildren(inPage(answerPanel(answered)));
     return result.focus();
   }
   await outbox.add(
@@ -142,16 +142,26 @@ async function checkIn(code, loc, personId, tap, result) {
   );
   syncLater();
   result.replaceChildren(
-    notice("queued", SAVED, [
+    inPage(notice("queued", SAVED, [
       `You tapped at ${momentTime(body.client_at)}${loc ? ` at ${loc.name}` : ""}; that is the time that counts.`,
       "Keep the app open or come back later: it sends by itself.",
-    ]),
+    ])),
   );
   result.focus();
   whenSent((sent) => {
     const mine = sent.find((s) => s.item.nonce === body.nonce);
-    if (mine && mine.status === 200) result.replaceChildren(answerPanel(mine.answer, true));
+    if (mine && mine.status === 200) result.replaceChildren(inPage(answerPanel(mine.answer, true)));
   });
+}
+
+/** An answer shown under the location's own heading: its title is a second-level heading
+ *  (one h1 per page), and the answer takes the focus so a screen reader reads it at once. */
+function inPage(panel) {
+  for (const h1 of panel.querySelectorAll("h1")) {
+    const h2 = h("h2", { class: "answer-title" }, h1.textContent);
+    h1.replaceWith(h2);
+  }
+  return panel;
 }
 
 /** The phone's position if it comes quickly; never waits long, never refuses without it. */

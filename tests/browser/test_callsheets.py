@@ -200,10 +200,15 @@ def test_check_in_page_says_whether_i_am_expected_here(
     page.goto(f"/l/{prod.stage_code}")
     expect(page.get_by_text("Your call here today: 23:58")).to_be_visible()
     assert page.locator("h1").count() == 1
+    buttons = page.evaluate(
+        """() => [...document.querySelectorAll("main a, main button")].map((e) => e.textContent)"""
+    )
+    assert buttons[0] == "Check in", buttons
     screenshot(page, "checkin-expected")
     page.get_by_role("button", name="Check in").click()
     expect(page.get_by_role("heading", name="You're checked in")).to_be_visible()
     assert page.evaluate("() => document.activeElement.classList.contains('result')")
+    assert page.locator("h1").count() == 1, "the answer sits under the location's own heading"
 
     phone.clear_cookies()
     signed_in(phone, prod, elsewhere_id)
