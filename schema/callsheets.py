@@ -579,6 +579,23 @@ def _frozen(value: Any) -> bytes:
     return _encoder.encode(value)
 
 
+class SheetStatus(msgspec.Struct, kw_only=True, frozen=True):
+    """Where a day's sheet stands: the last published version and whether the draft differs."""
+
+    number: int | None
+    changed: bool
+
+
+def status(db: sqlite_utils.Database, on: date, unit: str = "Main") -> SheetStatus:
+    with read(db):
+        previous = last_published(db, on, unit)
+        if previous is None:
+            return SheetStatus(number=None, changed=True)
+        day = find_day(db, on, unit)
+        changed = day is None or _frozen(previous.sheet) != _frozen(_build(db, day))
+        return SheetStatus(number=previous.number, changed=changed)
+
+
 def publish(
     db: sqlite_utils.Database,
     on: date,

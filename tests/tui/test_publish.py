@@ -8,7 +8,8 @@ import sqlite_utils
 from textual.widgets import Static
 
 from schema import callsheets, schedule
-from tests.tui.conftest import TODAY, make_app, settle
+from tests.tui.conftest import NOW, TODAY, make_app, settle
+from tests.tui.test_workflows import text_of
 from tui.dialogs.publish import PublishDialog
 from tui.screens.schedule import ScheduleScreen
 
@@ -63,3 +64,20 @@ async def test_publish_with_a_preview_then_a_change(
         await pilot.press("p")  # nothing to publish: the key only closes
         await settle(pilot)
         assert callsheets.last_published(db, TODAY).number == 2  # type: ignore[union-attr]
+
+
+async def test_the_day_says_when_its_published_sheet_is_out_of_date(
+    demo_path: str, db: sqlite_utils.Database
+) -> None:
+    callsheets.publish(db, TODAY, now=NOW)
+    app = make_app(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "sheet v1 published" in text_of(app, "#day-title")
+        day = callsheets.find_day(db, TODAY)
+        assert day is not None
+        line = schedule.calls_for_day(db, day.id)[0]
+        schedule.update_call(db, line.call.id, line.call.version, call=time(4, 0))
+        await pilot.press("down", "up")  # another day and back: the title is read again
+        await settle(pilot)
+        assert "sheet v1: changes to publish (p)" in text_of(app, "#day-title")

@@ -50,6 +50,7 @@ class ScheduleScreen(DeskScreen):
         self.places: list[Location] = []
         self.placed = False
         self.shown_day: int | None = None
+        self.sheets: dict[int, callsheets.SheetStatus] = {}  # each shown day's call sheet
 
     def compose_view(self) -> ComposeResult:
         yield Table(id="days", cursor_type="row", zebra_stripes=True)
@@ -150,6 +151,16 @@ class ScheduleScreen(DeskScreen):
             self.show_day_empty()
             return
         self.fetch("calls", partial(schedule.calls_for_day, day_id=day.id), self.show_calls)
+        self.fetch(
+            "sheet",
+            partial(callsheets.status, on=day.date, unit=day.unit),
+            partial(self.show_sheet, day.id),
+        )
+
+    def show_sheet(self, day_id: int, found: callsheets.SheetStatus) -> None:
+        self.sheets[day_id] = found
+        if (day := self.day) is not None and day.id == day_id:
+            self.query_one("#day-title", Static).update(self.title_for(day, len(self.lines)))
 
     def show_day_empty(self) -> None:
         self.query_one("#day-title", Static).update("No shoot days yet: press a to add one.")
@@ -182,6 +193,14 @@ class ScheduleScreen(DeskScreen):
         summary = self.days.get(day.id)
         where = summary.location_name if summary and summary.location_name else "location TBC"
         text = Text(f"{day.date:%a %d %b %Y}", style="bold")
+        sheet = self.sheets.get(day.id)
+        if sheet is not None and sheet.number is not None:  # nothing shown until first published
+            if sheet.changed:
+                text.append(
+                    f" · sheet v{sheet.number}: changes to publish (p)", style="bold yellow"
+                )
+            else:
+                text.append(f" · sheet v{sheet.number} published", style="green")
         text.append(f" · {day.unit} unit · {where} · {forms.span(day)} · {called} called")
         if day.scenes:
             text.append(f" · {day.scenes}", style="dim")
