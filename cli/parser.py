@@ -11,6 +11,7 @@ from typing import Any
 
 from cli.commands import (
     bookings,
+    callsheets,
     contracts,
     delivery,
     fronts,
@@ -40,6 +41,7 @@ COMMAND_GROUPS = (
     replication,
     delivery,
     reports,
+    callsheets,
 )
 
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 import msgspec
 import sqlite_utils
 
-from schema import bookings, contracts, locations, notices, paperwork, schedule
+from schema import bookings, callsheets, contracts, locations, notices, paperwork, schedule
 from schema.clock import utcnow
 from schema.production import get as get_production
 from schema.production import local_now
@@ -52,6 +52,8 @@ class LocationView(msgspec.Struct, kw_only=True):
     name: str
     address: str
     map_url: str
+    lat: float | None = None  # for the phone's own map app (geo: / Apple Maps links)
+    lon: float | None = None
 
 
 class NoticeView(msgspec.Struct, kw_only=True):
@@ -89,10 +91,22 @@ class CallSheet(DayView, kw_only=True):
     crew: list[CrewLine]
 
 
-class Home(msgspec.Struct, kw_only=True):
+class DayChanges(msgspec.Struct, kw_only=True):
+    """Unacknowledged notices about one day, folded: the day as it stands now, with every
+    change since the person last looked (newest first) and one acknowledgement for all."""
+
+    day_id: int | None
+    date: date | None
+    notices: list[NoticeView]
+    current: CallView | None  # my call that day as it stands; None once released or cancelled
+
+
+class Home(msgspec.Struct, kw_only=True, omit_defaults=True):
     notices: list[NoticeView]
     calls: list[CallView]
     today: list[CallSheet]
+    changes: list[DayChanges] = []
+    sheets: list[callsheets.SheetRef] = []
 
 
 class DocumentInfo(msgspec.Struct, kw_only=True):
@@ -181,14 +195,52 @@ def home(db: sqlite_utils.Database, person: Person, *, now: datetime | None = No
         mine = schedule.calls_for_person(db, person.id, start=today)[:MAX_CALLS]
         places = _locations(db, {day.location_id for _, day in mine})
         arrivals = _arrivals(db, person.id, [day.id for _, day in mine])
+        unseen = [n for n, _ in notices.for_person(db, person.id, pending_only=True)]
+        pending = [
+            NoticeView(id=n.id, kind=n.kind, summary=n.summary, created_at=n.created_at)
+            for n in unseen
+        ]
+        views = [_call_view(call, day, places, arrivals.get(day.id)) for call, day in mine]
+        days = {n.id: n.day_id for n in unseen}
         return Home(
-            notices=[
-                NoticeView(id=n.id, kind=n.kind, summary=n.summary, created_at=n.created_at)
-                for n, _ in notices.for_person(db, person.id, pending_only=True)
-            ],
-            calls=[_call_view(call, day, places, arrivals.get(day.id)) for call, day in mine],
+            notices=pending,
+            calls=views,
             today=[_call_sheet(db, day, places) for _, day in mine if day.date == today],
+            changes=fold(db, pending, days, views),
+            sheets=callsheets.sheets_for_person(db, person.id, start=today),
         )
+
+
+def fold(
+    db: sqlite_utils.Database,
+    pending: list[NoticeView],
+    days: dict[int, int | None],
+    calls: list[CallView],
+) -> list[DayChanges]:
+    """One card per day however often it changed; a notice about no day (a cancelled one) is
+    its own card. Newest change first, cards ordered by their newest change."""
+    by_day: dict[int | str, list[NoticeView]] = {}
+    for notice in pending:  # newest first already
+        day_id = days.get(notice.id)
+        by_day.setdefault(day_id if day_id is not None else f"n{notice.id}", []).append(notice)
+    current = {call.day_id: call for call in calls}
+    folded = []
+    for key, group in by_day.items():
+        day_id = key if isinstance(key, int) else None
+        row = (
+            db.execute("SELECT date FROM days WHERE id = ?", [day_id]).fetchone()
+            if day_id is not None
+            else None
+        )
+        folded.append(
+            DayChanges(
+                day_id=day_id,
+                date=date.fromisoformat(row[0]) if row else None,
+                notices=group,
+                current=current.get(day_id) if day_id is not None else None,
+            )
+        )
+    return folded
 
 
 def _locations(db: sqlite_utils.Database, ids: set[int | None]) -> dict[int, LocationView]:
@@ -208,6 +260,8 @@ def location_view(location: Location) -> LocationView:
         name=location.name,
         address=location.address,
         map_url=locations.map_url(location),
+        lat=location.lat,
+        lon=location.lon,
     )
 
 

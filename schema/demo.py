@@ -18,6 +18,7 @@ from fpdf import FPDF
 
 from schema import (
     bookings,
+    callsheets,
     checkins,
     checkouts,
     contracts,
@@ -179,6 +180,7 @@ def build(
         _vendor_work(db, days, vendor_contacts, moment)
         _checkins(db, rng, days, moment)
         _as_it_happened(db, rng, days, cast, moment)
+        _callsheet_details(db, days, moment)
         reach.start_from_now(db)  # the demo's made-up history is never mailed out
     return summary(db, called)
 
@@ -755,3 +757,78 @@ def _showcase_location(
                 return locations.get_location(db, day.location_id)
     found = locations.list_locations(db)
     return found[0] if found else None
+
+
+# --- call sheets ----------------------------------------------------------------------------------
+
+SITE_DETAILS = {
+    "Harbour Mill": (
+        "Mill Lane car park (crew), east yard (unit vehicles)",
+        "East yard, behind the mill",
+        "Darent Valley Hospital, Darenth Wood Rd, Dartford DA2 8DA",
+    ),
+    "Blackwall Quay": (
+        "Pay-and-display on Blackwall Way; permits from the unit manager",
+        "Trafalgar Way lay-by",
+        "Royal London Hospital, Whitechapel Rd, London E1 1FR",
+    ),
+}
+
+
+def _callsheet_details(db: sqlite_utils.Database, days: list[schedule.Day], now: datetime) -> None:
+    """What a call sheet needs beyond the schedule: office numbers, walkie channels, meals,
+    safety, and where to park at the two busiest locations."""
+    found = callsheets.settings(db)
+    callsheets.update_settings(
+        db,
+        found.version,
+        contacts=[
+            callsheets.Contact(label="Production office", phone="+44 20 7946 0321"),
+            callsheets.Contact(label="Unit production phone", phone="+44 7700 900321"),
+        ],
+        walkies={
+            "Assistant Directors": "1",
+            "Camera": "2",
+            "Electric": "3",
+            "Grip": "3",
+            "Sound": "4",
+            "Art": "5",
+            "Locations": "6",
+            "Transport": "7",
+            "Production": "8",
+        },
+        safety="Hi-vis beyond the unit base. Report every accident to the 1st AD.",
+        actor=ACTOR,
+        now=now,
+    )
+    for place in locations.list_locations(db):
+        parking, base_camp, hospital = SITE_DETAILS.get(place.name, ("", "", ""))
+        if not parking:
+            continue
+        locations.update_location(
+            db,
+            place.id,
+            place.version,
+            LocationIn(
+                name=place.name,
+                address=place.address,
+                lat=place.lat,
+                lon=place.lon,
+                radius_m=place.radius_m,
+                notes=place.notes,
+                parking=parking,
+                base_camp=base_camp,
+                hospital=hospital,
+            ),
+            actor=ACTOR,
+            now=now,
+        )
+    for day in days:
+        meals = (
+            "Hot meal 21:30 · Wrap snack 01:00"
+            if day.call_at.hour >= 12
+            else f"Breakfast {day.call_at.hour - 1:02d}:30 · Lunch 13:00"
+        )
+        callsheets.set_day_details(
+            db, day.id, callsheets.DayDetails(meals=meals), actor=ACTOR, now=now
+        )

@@ -81,6 +81,10 @@ class EventKind(StrEnum):
     DELIVERY_PUSH_SUBSCRIBED = "delivery.push_subscribed"
     DELIVERY_PUSH_UNSUBSCRIBED = "delivery.push_unsubscribed"
 
+    CALLSHEET_PUBLISHED = "callsheet.published"
+    CALLSHEET_SETTINGS_UPDATED = "callsheet.settings_updated"
+    CALLSHEET_DAY_UPDATED = "callsheet.day_updated"
+
     @property
     def family(self) -> str:
         return self.value.split(".", 1)[0]

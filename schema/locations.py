@@ -29,6 +29,9 @@ class LocationIn(msgspec.Struct, kw_only=True):
     lon: float | None = None
     radius_m: int = 300
     notes: str = ""
+    parking: str = ""
+    base_camp: str = ""
+    hospital: str = ""
 
 
 class CodeLookup(msgspec.Struct, kw_only=True):
@@ -47,6 +50,9 @@ def clean_location(new: LocationIn) -> dict[str, Any]:
             "lon": check(validate.longitude, new.lon),
             "radius_m": new.radius_m,
             "notes": check(validate.text, new.notes, "notes", limit=validate.MAX_TEXT),
+            "parking": check(validate.text, new.parking, "parking", limit=300),
+            "base_camp": check(validate.text, new.base_camp, "base_camp", limit=300),
+            "hospital": check(validate.text, new.hospital, "hospital", limit=300),
         }
         if (new.lat is None) != (new.lon is None):
             check(validate.fail, "give both latitude and longitude, or neither", "lat")

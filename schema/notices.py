@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 import msgspec
@@ -41,8 +41,12 @@ def create(
     person_ids: Iterable[int],
     actor: str,
     now: datetime,
+    personal: Mapping[int, str] | None = None,
 ) -> int:
-    """Write a notice for these people; call inside the transaction that made the change."""
+    """Write a notice for these people; call inside the transaction that made the change.
+
+    `personal` gives some recipients their own wording (their own call time, not the unit's);
+    the coordinator's views keep the one summary and its tally."""
     notice_id = insert(
         db,
         "notices",
@@ -55,9 +59,10 @@ def create(
         },
     )
     recipients = sorted(set(person_ids))
+    own = personal or {}
     db.conn.executemany(
-        "INSERT INTO notice_recipients (notice_id, person_id) VALUES (?, ?)",
-        [(notice_id, person_id) for person_id in recipients],
+        "INSERT INTO notice_recipients (notice_id, person_id, summary) VALUES (?, ?, ?)",
+        [(notice_id, person_id, own.get(person_id)) for person_id in recipients],
     )
     events.record(
         db,
@@ -114,7 +119,7 @@ def for_person(
 ) -> list[tuple[Notice, datetime | None]]:
     """A person's notices, newest first, with when they acknowledged each."""
     sql = (
-        "SELECT n.*, r.acknowledged_at AS ack FROM notices n"
+        "SELECT n.*, r.acknowledged_at AS ack, r.summary AS own FROM notices n"
         " JOIN notice_recipients r ON r.notice_id = n.id WHERE r.person_id = ?"
     )
     if pending_only:
@@ -125,6 +130,9 @@ def for_person(
     for row in cursor.fetchall():
         data = dict(zip(columns, row, strict=True))
         ack = data.pop("ack")
+        own = data.pop("own")
+        if own:
+            data["summary"] = own
         found.append(
             (
                 msgspec.convert(data, Notice, strict=False),

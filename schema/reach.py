@@ -1,11 +1,12 @@
-"""What is sent to whom: personal links, change notices, contracts awaiting a signature,
-reminders to the unconfirmed. Each becomes an outbox message (schema/delivery.py).
+"""What is sent to whom: personal links, published call sheets, change notices, contracts
+awaiting a signature, reminders to the unconfirmed. Each becomes an outbox message
+(schema/delivery.py).
 
-Change notices and contracts are picked up by following the events table from a cursor kept in
-the file (`sweep`), in one transaction with the cursor's advance: a notice written by any
-process, in any code path, is enqueued exactly once and none is missed, and acknowledging or
-signing marks the message confirmed the same way. The cursor starts at the newest event when
-the file is upgraded, so old history is never mailed out.
+Call sheets, notices and contracts are picked up by following the events table from a cursor
+kept in the file (`sweep`), in one transaction with the cursor's advance: a notice written by
+any process, in any code path, is enqueued exactly once and none is missed, and acknowledging
+or signing marks the message confirmed the same way. The cursor starts at the newest event
+when the file is upgraded, so old history is never mailed out.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ import hashlib
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from html import escape
+from urllib.parse import quote
 
 import msgspec
 import sqlite_utils
 
-from schema import delivery, links
+from schema import callsheets, delivery, links
 from schema.channels.base import Attachment
 from schema.clock import wall_clock
 from schema.event_kinds import EventKind
@@ -159,6 +161,47 @@ def send_callsheet(
         )
 
 
+def _from_a_sheet(db: sqlite_utils.Database, notice_id: int) -> bool:
+    """A notice a call sheet's publication made travels with the sheet: one message, not two."""
+    found = db.execute("SELECT 1 FROM callsheet_notices WHERE notice_id = ?", [notice_id])
+    return found.fetchone() is not None
+
+
+def _published_sheet(db: sqlite_utils.Database, version_id: int, actor: str, now: datetime) -> None:
+    """Each person a published version touched gets the sheet: their own lines in the body,
+    the PDF attached, the phone's view linked. Acknowledging their notice confirms it."""
+    from schema.outputs.callsheet_pdf import callsheet_pdf  # the PDF writer is heavy
+
+    version = callsheets.get_version(db, version_id)
+    people = callsheets.affected(db, version_id)
+    if not people:
+        return
+    pdf = callsheet_pdf(version.sheet, version=version.number, published_at=version.published_at)
+    title = f"{callsheets.day_label(version.date)} ({version.unit} unit), version {version.number}"
+    base = get_production(db).base_url
+    link = f"{base}/sheet/{version.date.isoformat()}/{quote(version.unit, safe='')}"
+    filename = f"callsheet-{version.date.isoformat()}-{version.unit}-v{version.number}.pdf"
+    for person in people:
+        notice = db.execute(
+            "SELECT notice_id FROM callsheet_notices WHERE version_id = ? AND person_id = ?"
+            " ORDER BY notice_id LIMIT 1",
+            [version_id, person.person_id],
+        ).fetchone()
+        send_callsheet(
+            db,
+            person_id=person.person_id,
+            sheet_key=f"{version_id}:v{version.number}",
+            title=title,
+            lines=person.lines,
+            pdf=pdf,
+            filename=filename,
+            ref=f"notice:{notice[0]}" if notice else f"callsheet:{version_id}",
+            link=link,
+            actor=actor,
+            now=now,
+        )
+
+
 # --- following the events: notices and contracts ------------------------------------------------
 
 
@@ -205,6 +248,8 @@ def _follow(db: sqlite_utils.Database, event: Event, now: datetime) -> None:
     person_id = event.data.get("person_id")
     if event.kind == EventKind.NOTICE_CREATED:
         _notice(db, int(ref.split(":")[1]), now)
+    elif event.kind == EventKind.CALLSHEET_PUBLISHED:
+        _published_sheet(db, int(event.data["version_id"]), event.actor, now)
     elif event.kind == EventKind.CONTRACT_SENT:
         _contract(db, int(ref.split(":")[1]), now)
     elif event.kind == EventKind.NOTICE_ACKNOWLEDGED and isinstance(person_id, int):
@@ -215,7 +260,7 @@ def _follow(db: sqlite_utils.Database, event: Event, now: datetime) -> None:
 
 def _notice(db: sqlite_utils.Database, notice_id: int, now: datetime) -> None:
     row = db.execute("SELECT summary FROM notices WHERE id = ?", [notice_id]).fetchone()
-    if row is None:
+    if row is None or _from_a_sheet(db, notice_id):
         return
     production = get_production(db)
     link = production.base_url + "/"

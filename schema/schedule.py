@@ -160,6 +160,7 @@ def update_day(
             return old  # saved as it was: nobody needs a notice about nothing
         update_versioned(db, "days", day_id, version, values)
         updated = get_day(db, day_id)
+        old_calls = _call_times(db, day_id)
         shift = updated.call_at - old.call_at
         if shift:
             _shift_calls(db, day_id, shift)
@@ -172,7 +173,8 @@ def update_day(
             now=moment,
             data={**values, "detached_checkins": detached},
         )
-        _notify_changes(db, old, updated, actor=actor, now=moment)
+        if updated.date != old.date or not sheet_published(db, old.date, old.unit):
+            _notify_changes(db, old, updated, old_calls, actor=actor, now=moment)
         bookings.follow_day(db, old, updated, actor=actor, now=moment)
     return updated
 
@@ -340,7 +342,7 @@ def update_call(
             data={"call_id": call_id, "person_id": existing.person_id, **values},
         )
         updated = get(db, "calls", Call, call_id)
-        if updated.call_at != existing.call_at:
+        if updated.call_at != existing.call_at and not sheet_published(db, day.date, day.unit):
             notices.create(
                 db,
                 day_id=day.id,
@@ -368,15 +370,16 @@ def release_person(
         existing = get(db, "calls", Call, call_id)
         day = get_day(db, existing.day_id)
         delete_versioned(db, "calls", call_id, version)
-        notices.create(
-            db,
-            day_id=day.id,
-            kind=NoticeKind.RELEASED,
-            summary=f"{day.unit} unit, {day.date:%a %d %b}: you are no longer called",
-            person_ids=[existing.person_id],
-            actor=actor,
-            now=moment,
-        )
+        if not sheet_published(db, day.date, day.unit):
+            notices.create(
+                db,
+                day_id=day.id,
+                kind=NoticeKind.RELEASED,
+                summary=f"{day.unit} unit, {day.date:%a %d %b}: you are no longer called",
+                person_ids=[existing.person_id],
+                actor=actor,
+                now=moment,
+            )
         events.record(
             db,
             actor=actor,
@@ -472,13 +475,37 @@ def _called_ids(db: sqlite_utils.Database, day_id: int) -> list[int]:
     return [r[0] for r in db.execute("SELECT person_id FROM calls WHERE day_id = ?", [day_id])]
 
 
+def sheet_published(db: sqlite_utils.Database, on: date, unit: str) -> bool:
+    """Whether a call sheet of this unit's day was published: from then on the day's edits wait
+    in the draft and the next publication tells each person (schema/callsheets.py)."""
+    found = db.execute(
+        "SELECT 1 FROM callsheet_versions WHERE date = ? AND unit = ? LIMIT 1",
+        [on.isoformat(), unit],
+    ).fetchone()
+    return found is not None
+
+
+def _call_times(db: sqlite_utils.Database, day_id: int) -> dict[int, datetime]:
+    return {
+        call.person_id: call.call_at
+        for call in fetch_all(db, Call, "SELECT * FROM calls WHERE day_id = ?", [day_id])
+    }
+
+
 def _notify_changes(
-    db: sqlite_utils.Database, old: Day, new: Day, *, actor: str, now: datetime
+    db: sqlite_utils.Database,
+    old: Day,
+    new: Day,
+    old_calls: dict[int, datetime],
+    *,
+    actor: str,
+    now: datetime,
 ) -> None:
     called = _called_ids(db, new.id)
     if not called:
         return
     for kind, summary in _change_summaries(db, old, new):
+        own = _own_calls(old, new, old_calls, _call_times(db, new.id))
         notices.create(
             db,
             day_id=new.id,
@@ -487,7 +514,21 @@ def _notify_changes(
             person_ids=called,
             actor=actor,
             now=now,
+            personal=own if kind == NoticeKind.CALL_CHANGED else None,
         )
+
+
+def _own_calls(
+    old: Day, day: Day, old_calls: dict[int, datetime], new_calls: dict[int, datetime]
+) -> dict[int, str]:
+    """The day's call moved: each person reads their own call first (theirs may be hours
+    from the unit's), then the unit's."""
+    return {
+        person_id: f"{day.date:%a %d %b}: your call is now {call_at:%H:%M}"
+        f" (was {old_calls.get(person_id, call_at):%H:%M}); the {day.unit} unit call moved"
+        f" from {old.call_at:%H:%M} to {day.call_at:%H:%M}"
+        for person_id, call_at in new_calls.items()
+    }
 
 
 def _change_summaries(

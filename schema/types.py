@@ -126,6 +126,7 @@ class NoticeKind(StrEnum):
     RELEASED = "released"  # one person is no longer called on a day
     BOOKING_MOVED = "booking_moved"  # a vendor's delivery or pick-up moved with its day
     BOOKING_CANCELLED = "booking_cancelled"
+    CALLED = "called"  # a published call sheet calls this person (first time on that day)
 
 
 class ProblemKind(StrEnum):
@@ -196,6 +197,9 @@ class Location(msgspec.Struct, kw_only=True):
     notes: str = ""
     code: str = ""
     version: int = 1
+    parking: str = ""  # call-sheet fields: where crew park, base camp, nearest hospital
+    base_camp: str = ""
+    hospital: str = ""
 
 
 class Day(msgspec.Struct, kw_only=True):

@@ -15,6 +15,11 @@ async function route() {
   try {
     if ((m = /^\/p\/([^/]+)\/?$/.exec(path))) return await onboardPage(decodeURIComponent(m[1]));
     if ((m = /^\/l\/([^/]+)\/?$/.exec(path))) return await checkinPage(decodeURIComponent(m[1]));
+    if ((m = /^\/sheet\/([^/]+)\/([^/]+)\/?$/.exec(path))) {
+      const { sheetPage } = await import("./sheet.js");
+      await whoAmI();
+      return await sheetPage(decodeURIComponent(m[1]), decodeURIComponent(m[2]));
+    }
     if ((m = /^\/contracts(?:\/(\d+))?\/?$/.exec(path))) {
       const { contractsPage } = await import("./contracts.js");
       return await contractsPage(m[1] ? Number(m[1]) : null);
@@ -35,6 +40,22 @@ async function route() {
         String(err && err.message ? err.message : err),
       ]),
     );
+  }
+}
+
+// A phone taken out of a pocket shows what changed meanwhile: Home reloads its data when it
+// comes back into view and every few minutes while open (re-drawn only if something changed).
+const REFRESH_MS = 120000;
+
+async function refreshHome() {
+  if (location.pathname !== "/" || document.visibilityState !== "visible") return;
+  const active = document.activeElement;
+  if (active && active.tagName === "INPUT" && active.value) return; // mid-search: leave it
+  try {
+    const who = await whoAmI();
+    if (who.me && who.me.person.kind !== "vendor_contact") await homePage(who, true);
+  } catch {
+    // A failed background refresh changes nothing on screen.
   }
 }
 
@@ -78,7 +99,7 @@ function start() {
     const a = event.target.closest && event.target.closest("a[href]");
     if (!a || a.target || a.hasAttribute("download") || event.metaKey || event.ctrlKey) return;
     const url = new URL(a.href);
-    if (url.origin !== location.origin || !/^\/(?:$|contracts)/.test(url.pathname)) return;
+    if (url.origin !== location.origin || !/^\/(?:$|contracts|sheet\/)/.test(url.pathname)) return;
     event.preventDefault();
     history.pushState(null, "", url.pathname);
     route();
@@ -87,8 +108,12 @@ function start() {
   window.addEventListener("offline", status);
   window.addEventListener("callboard-outbox", (event) => onOutbox(event.detail));
   document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "visible") flush();
+    if (document.visibilityState === "visible") {
+      flush();
+      refreshHome();
+    }
   });
+  setInterval(refreshHome, REFRESH_MS);
   setInterval(async () => {
     if ((await status()) > 0) flush();
   }, 20000);

@@ -1,6 +1,7 @@
 // Check-in at a location (/l/CODE): one big tap, then a plain sentence for every answer.
 import { get, post, Offline } from "./api.js";
-import { h, show, notice, link, nonce, safeUrl, wallTime, momentTime, whenSent } from "./ui.js";
+import { h, show, notice, link, nonce, todayIso, wallTime, momentTime, whenSent } from "./ui.js";
+import { mapLink } from "./sheet.js";
 import { whoAmI } from "./session.js";
 import { SAVED, syncLater } from "./home.js";
 import { checkoutControl } from "./checkout.js";
@@ -23,7 +24,11 @@ export async function checkinPage(code) {
   }
   if (!who.me && who.reason !== "offline") return show(answerPanel({ result: "no_session" }));
 
-  const result = h("div", { class: "result", "aria-live": "polite" });
+  const result = h("div", { class: "result", "aria-live": "polite", tabindex: "-1" });
+  const [expected, waiting] = await Promise.all([
+    who.me && loc.data ? expectedHere(loc.data.name) : null,
+    queuedHere(code),
+  ]);
   const tap = h("button", { type: "button", class: "btn checkin" }, "Check in");
   const personId = who.me ? who.me.person.id : null;
   tap.addEventListener("click", () => checkIn(code, loc.data, personId, tap, result));
@@ -37,19 +42,55 @@ export async function checkinPage(code) {
         ? null
         : h("p", { class: "address" }, "No connection, so the name shows later. Check in anyway: the time you tap is kept."),
       loc.data && loc.data.address ? h("p", { class: "address" }, loc.data.address) : null,
-      loc.data && safeUrl(loc.data.map_url)
-        ? h(
-            "a",
-            { class: "map", href: safeUrl(loc.data.map_url), target: "_blank", rel: "noopener noreferrer" },
-            "Open map",
-          )
-        : null,
     ),
+    expected,
     who.me ? h("p", { class: "as" }, `Checking in as ${who.me.person.name}`) : null,
+    waiting,
     tap,
     result,
     checkoutControl(code, loc.data, personId),
+    loc.data ? h("p", { class: "center" }, mapLink(loc.data)) : null,
     homeLink(),
+  );
+}
+
+/** Before the tap: am I expected here today, or somewhere else (from my saved calls)? */
+async function expectedHere(name) {
+  let res;
+  try {
+    res = await get("/api/home");
+  } catch {
+    return null;
+  }
+  if (res.status !== 200) return null;
+  const today = todayIso();
+  const calls = res.data.calls.filter((c) => c.date === today);
+  const here = calls.find((c) => c.location && c.location.name === name);
+  if (here) {
+    return h("p", { class: "expected good" }, `Your call here today: ${wallTime(here.call_at)}`);
+  }
+  if (calls.length) {
+    const c = calls[0];
+    const where = c.location ? ` at ${c.location.name}` : "";
+    return h(
+      "p",
+      { class: "expected warn" },
+      `Not expected here today: your call is ${wallTime(c.call_at)}${where}.`,
+    );
+  }
+  return h("p", { class: "expected warn" }, "You have no call today.");
+}
+
+/** A check-in from this phone still waiting to send stays in view when the page is reopened. */
+async function queuedHere(code) {
+  const items = (await outbox.all().catch(() => [])).filter(
+    (item) => item.kind === "checkin" && item.meta.code === code,
+  );
+  if (!items.length) return null;
+  return h(
+    "p",
+    { class: "expected queued", role: "status" },
+    `You tapped Check in at ${momentTime(items[0].body.client_at)}: ${SAVED.toLowerCase()}.`,
   );
 }
 
@@ -65,7 +106,7 @@ async function lookup(code) {
 }
 
 function homeLink() {
-  return h("p", { class: "center" }, link("My calls", "/", "btn secondary"));
+  return h("p", { class: "center" }, link("Back to my calls", "/", "btn secondary"));
 }
 
 async function checkIn(code, loc, personId, tap, result) {
@@ -91,19 +132,38 @@ async function checkIn(code, loc, personId, tap, result) {
     }
   }
   tap.remove();
-  if (answered) return result.replaceChildren(answerPanel(answered));
-  await outbox.add("checkin", "/api/checkins", { ...body, queued: true }, { code, person_id: personId });
+  if (answered) {
+    result.replaceChildren(inPage(answerPanel(answered)));
+    return result.focus();
+  }
+  await outbox.add(
+    "checkin",
+    "/api/checkins",
+    { ...body, queued: true },
+    { code, person_id: personId, name: loc ? loc.name : null },
+  );
   syncLater();
   result.replaceChildren(
-    notice("queued", SAVED, [
+    inPage(notice("queued", SAVED, [
       `You tapped at ${momentTime(body.client_at)}${loc ? ` at ${loc.name}` : ""}; that is the time that counts.`,
       "Keep the app open or come back later: it sends by itself.",
-    ]),
+    ])),
   );
+  result.focus();
   whenSent((sent) => {
     const mine = sent.find((s) => s.item.nonce === body.nonce);
-    if (mine && mine.status === 200) result.replaceChildren(answerPanel(mine.answer, true));
+    if (mine && mine.status === 200) result.replaceChildren(inPage(answerPanel(mine.answer, true)));
   });
+}
+
+/** An answer shown under the location's own heading: its title is a second-level heading
+ *  (one h1 per page), and the answer takes the focus so a screen reader reads it at once. */
+function inPage(panel) {
+  for (const h1 of panel.querySelectorAll("h1")) {
+    const h2 = h("h2", { class: "answer-title" }, h1.textContent);
+    h1.replaceWith(h2);
+  }
+  return panel;
 }
 
 /** The phone's position if it comes quickly; never waits long, never refuses without it. */

@@ -1,4 +1,5 @@
-// Home: change notices to acknowledge, my next calls, today's call sheet, calendar feed.
+// Home: today (call, place, check-in), changes to acknowledge (folded per day), my next calls,
+// call sheets (kept for offline reading), calendar feed.
 import { get, post, del, forgetSaved, Offline } from "./api.js";
 import { paperworkSection } from "./paperwork.js";
 import {
@@ -8,46 +9,60 @@ import {
   button,
   link,
   nonce,
-  safeUrl,
+  todayIso,
   wallDay,
   wallTime,
   momentDayTime,
   momentTime,
   whenSent,
 } from "./ui.js";
+import { crewList, keepSheets, mapLink, sheetPath } from "./sheet.js";
 
 import { notifySection } from "./push.js";
 
 const outbox = globalThis.CallboardOutbox;
 export const SAVED = "Saved — will send when you're back online";
 
-export async function homePage(who) {
-  if (!who.me) return show(noSession(who.reason));
+let lastShown = "";
+
+/** Home, ordered for the morning: today, then changes to acknowledge, then my next calls,
+ *  then the call sheets. `quiet` re-renders only when something changed, without moving focus
+ *  (a refresh on return to the app or by timer). */
+export async function homePage(who, quiet = false) {
+  if (!who.me) return quiet ? null : show(noSession(who.reason));
   let res;
   try {
     res = await get("/api/home");
   } catch (err) {
     if (!(err instanceof Offline)) throw err;
-    return show(noSession("offline"));
+    return quiet ? null : show(noSession("offline"));
   }
   if (res.status === 401) return show(noSession(res.data && res.data.error));
   if (res.status !== 200) {
+    if (quiet) return null;
     return show(notice("bad", "Couldn't load your calls", [res.data && res.data.message]));
   }
   const home = res.data;
-  const pending = new Set(
-    (await outbox.all().catch(() => []))
-      .filter((item) => item.kind === "ack")
-      .map((item) => item.meta.notice_id),
-  );
+  const queued = await outbox.all().catch(() => []);
+  const key = JSON.stringify([home, queued.map((item) => item.nonce), res.cached]);
+  if (quiet && key === lastShown) return null;
+  lastShown = key;
+  const pending = new Set(queued.filter((item) => item.kind === "ack").map((item) => item.meta.notice_id));
+  const checkins = queued.filter((item) => item.kind === "checkin");
   whenSent((sent) => {
-    if (sent.some((s) => s.item.kind === "ack")) refresh();
+    if (sent.some((s) => s.item.kind === "ack" || s.item.kind === "checkin")) refresh();
   });
+  const today = todayIso();
+  const todays = home.calls.filter((c) => c.date === today);
+  const later = home.calls.filter((c) => !todays.includes(c));
+  const changes = home.changes || home.notices.map((n) => ({ day_id: null, date: null, notices: [n], current: null }));
   const papers = await paperworkSection();
-  show(
+  (quiet ? quietly : show)(
     res.cached ? offlineBanner(res.savedAt) : null,
-    home.notices.length ? noticesSection(home.notices, pending, who.me.person.id) : null,
-    callsSection(home.calls, who.me.person),
+    todaySection(todays, checkins),
+    changes.length ? changesSection(changes, pending, who.me.person.id) : null,
+    callsSection(later, who.me.person, todays.length > 0),
+    sheetsSection(home.sheets || []),
     home.today.map((sheet) => callSheet(sheet, who.me.person)),
     papers,
     calendarSection(),
@@ -62,6 +77,97 @@ export async function homePage(who) {
       "p",
       { class: "center" },
       button(`Not ${who.me.person.name}? Sign out of this phone`, signOut, "btn quiet"),
+    ),
+  );
+  keepSheets(home.sheets);
+  return null;
+}
+
+/** Replace the page without moving focus or scroll: the person may be reading it. */
+function quietly(...nodes) {
+  const main = document.getElementById("main");
+  const y = window.scrollY;
+  main.replaceChildren(...nodes.flat(Infinity).filter((n) => n != null && n !== false));
+  window.scrollTo(0, y);
+}
+
+// --- today ----------------------------------------------------------------------------------
+
+function todaySection(calls, checkins) {
+  return h(
+    "section",
+    { class: "today", "aria-labelledby": "today-h" },
+    h("h1", { id: "today-h" }, `Today, ${dayName(todayIso())}`),
+    calls.length
+      ? calls.map((call) => todayCard(call, checkins))
+      : h("p", { class: "empty" }, "No call today."),
+  );
+}
+
+function todayCard(call, checkins) {
+  const waiting = checkins.filter((item) => !call.location || item.meta.name === call.location.name);
+  let state;
+  if (call.checked_in_at) {
+    state = h("p", { class: "checked good" }, `Checked in at ${momentTime(call.checked_in_at)}`);
+  } else if (waiting.length) {
+    const tapped = waiting[0].body.client_at;
+    state = h(
+      "p",
+      { class: "checked queued" },
+      `Check-in tapped at ${momentTime(tapped)}: ${SAVED.toLowerCase()}`,
+    );
+  } else {
+    state = h("p", { class: "checked muted" }, "Not checked in yet: scan the poster when you arrive.");
+  }
+  return h(
+    "article",
+    { class: "card call today-call next" },
+    h(
+      "div",
+      { class: "when" },
+      h("span", { class: "day" }, "Your call"),
+      h("span", { class: "time" }, wallTime(call.call_at)),
+      call.wrap_at ? h("span", { class: "wrap" }, `wrap ${wallTime(call.wrap_at)}`) : null,
+    ),
+    h(
+      "div",
+      { class: "what" },
+      h("p", { class: "unit" }, `${call.unit} unit`, call.scenes ? ` · Scenes ${call.scenes}` : ""),
+      place(call.location),
+      state,
+      call.notes ? h("p", { class: "notes" }, call.notes) : null,
+    ),
+  );
+}
+
+function dayName(iso) {
+  const [y, m, d] = iso.split("-").map(Number);
+  return new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" })
+    .format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+// --- published call sheets ------------------------------------------------------------------
+
+function sheetsSection(sheets) {
+  if (!sheets.length) return null;
+  return h(
+    "section",
+    { class: "sheets", "aria-labelledby": "sheets-h" },
+    h("h2", { id: "sheets-h" }, "Call sheets"),
+    h(
+      "ul",
+      { class: "sheet-links" },
+      sheets.map((s) =>
+        h(
+          "li",
+          null,
+          link(
+            `Call sheet for ${wallDay(s.date)}, ${s.unit} unit (version ${s.version})`,
+            sheetPath(s.date, s.unit),
+            "btn secondary",
+          ),
+        ),
+      ),
     ),
   );
 }
@@ -126,29 +232,76 @@ function offlineBanner(savedAt) {
 
 // --- change notices -------------------------------------------------------------------------
 
+/** Vendor pages show their booking notices the same way, one card each. */
 export function noticesSection(notices, pending, personId, what = "calls") {
+  const single = notices.map((n) => ({ day_id: null, date: null, notices: [n], current: null }));
+  return changesSection(single, pending, personId, what);
+}
+
+function changesSection(changes, pending, personId, what = "calls") {
   return h(
     "section",
     { class: "notices", "aria-labelledby": "notices-h" },
-    h("h2", { id: "notices-h" }, notices.length === 1 ? `A change to your ${what}` : `Changes to your ${what}`),
-    notices.map((n) => noticeCard(n, pending.has(n.id), personId)),
+    h("h2", { id: "notices-h" }, changes.length === 1 ? `A change to your ${what}` : `Changes to your ${what}`),
+    changes.map((c) => changeCard(c, pending, personId)),
   );
 }
 
-function noticeCard(n, isPending, personId) {
+const TIMES = ["", "once", "twice", "three times"];
+
+function changeCard(change, pending, personId) {
+  // Changes made together (one publication) are all current; only older ones are superseded.
+  const newest = change.notices[0];
+  const latest = change.notices.filter((n) => n.created_at === newest.created_at);
+  const earlier = change.notices.slice(latest.length);
+  const isPending = change.notices.every((n) => pending.has(n.id));
   const state = h("p", { class: "state", role: "status" }, isPending ? SAVED : "");
+  const count = change.notices.length;
   const card = h(
     "article",
-    { class: `card change${isPending ? " queued" : ""}`, "data-notice": n.id },
-    h("p", { class: "kicker" }, kindLabel(n.kind), " · ", momentDayTime(n.created_at)),
-    h("p", { class: "summary" }, n.summary),
+    { class: `card change${isPending ? " queued" : ""}`, "data-notice": newest.id, "data-day": change.day_id },
+    h(
+      "p",
+      { class: "kicker" },
+      count > 1
+        ? `Changed ${TIMES[count] || `${count} times`} since you last looked`
+        : kindLabel(newest.kind),
+      " · ",
+      momentDayTime(newest.created_at),
+    ),
+    latest.map((n) => h("p", { class: "summary" }, n.summary)),
+    nowLine(change),
+    earlier.length
+      ? h(
+          "details",
+          { class: "earlier" },
+          h("summary", null, earlier.length === 1 ? "Earlier change" : `${earlier.length} earlier changes`),
+          h("ul", null, earlier.map((n) => h("li", null, h("s", null, n.summary), ` (${momentDayTime(n.created_at)})`))),
+        )
+      : null,
     state,
   );
   if (!isPending) {
-    const ack = button("Acknowledge", () => acknowledge(n, personId, card, ack, state), "btn big");
+    const label = count === 1 ? "Acknowledge" : count === 2 ? "Acknowledge both changes" : `Acknowledge all ${count} changes`;
+    const ack = button(label, () => acknowledge(change.notices, personId, card, ack, state), "btn big");
     card.append(ack);
   }
   return card;
+}
+
+/** The day as it stands now, so an old notice never reads as the current state. */
+function nowLine(change) {
+  const c = change.current;
+  if (c) {
+    const where = c.location ? ` at ${c.location.name}` : "";
+    const day = wallDay(c.call_at);
+    const when = day === "Today" || day === "Tomorrow" ? day.toLowerCase() : `on ${day}`;
+    return h("p", { class: "now" }, `Now: ${when}, your call is ${wallTime(c.call_at)}${where}.`);
+  }
+  if (change.day_id && change.notices.length > 1) {
+    return h("p", { class: "now" }, "Now: you are not called that day.");
+  }
+  return null;
 }
 
 function kindLabel(kind) {
@@ -161,37 +314,50 @@ function kindLabel(kind) {
       released: "No longer called",
       booking_moved: "Booking moved",
       booking_cancelled: "Booking cancelled",
+      called: "You are called",
     }[kind] || "Change"
   );
 }
 
-async function acknowledge(n, personId, card, ack, state) {
-  const url = `/api/notices/${encodeURIComponent(n.id)}/ack`;
-  const body = { nonce: nonce(), client_at: new Date().toISOString() };
+async function acknowledge(list, personId, card, ack, state) {
   ack.disabled = true;
   ack.textContent = "Sending…";
-  if (navigator.onLine) {
-    try {
-      const res = await post(url, body, 8000);
-      if (res.status === 200) {
-        ack.remove();
-        card.classList.add("done");
-        state.textContent = `Acknowledged at ${momentTime(res.data.acknowledged_at)}. Thank you.`;
-        return;
+  let at = null;
+  const left = [];
+  for (const n of list) {
+    const url = `/api/notices/${encodeURIComponent(n.id)}/ack`;
+    const body = { nonce: nonce(), client_at: new Date().toISOString() };
+    if (navigator.onLine && !left.length) {
+      try {
+        const res = await post(url, body, 8000);
+        if (res.status === 200) {
+          at = res.data.acknowledged_at;
+          continue;
+        }
+        if (outbox.isFinal(res.status)) {
+          ack.disabled = false;
+          ack.textContent = "Acknowledge";
+          state.textContent = (res.data && res.data.message) || "The server refused this.";
+          return;
+        }
+      } catch (err) {
+        if (!(err instanceof Offline)) throw err;
       }
-      if (outbox.isFinal(res.status)) {
-        ack.disabled = false;
-        ack.textContent = "Acknowledge";
-        state.textContent = (res.data && res.data.message) || "The server refused this.";
-        return;
-      }
-    } catch (err) {
-      if (!(err instanceof Offline)) throw err;
     }
+    left.push([n, url, body]);
   }
-  await outbox.add("ack", url, { ...body, queued: true }, { notice_id: n.id, person_id: personId });
-  syncLater();
   ack.remove();
+  if (!left.length) {
+    card.classList.add("done");
+    state.textContent = `Acknowledged at ${momentTime(at)}. Thank you.`;
+    state.tabIndex = -1;
+    state.focus();
+    return;
+  }
+  for (const [n, url, body] of left) {
+    await outbox.add("ack", url, { ...body, queued: true }, { notice_id: n.id, person_id: personId });
+  }
+  syncLater();
   card.classList.add("queued");
   state.textContent = SAVED;
 }
@@ -205,14 +371,18 @@ export function syncLater() {
 
 // --- calls ----------------------------------------------------------------------------------
 
-function callsSection(calls, person) {
+function callsSection(calls, person, calledToday) {
   return h(
     "section",
     { "aria-labelledby": "calls-h" },
     h("h2", { id: "calls-h" }, "My next calls"),
     calls.length
       ? h("ol", { class: "calls" }, calls.map((c, i) => callCard(c, i === 0)))
-      : h("p", { class: "empty" }, `No calls scheduled for ${person.name} yet.`),
+      : h(
+          "p",
+          { class: "empty" },
+          calledToday ? "Nothing after today yet." : `No calls scheduled for ${person.name} yet.`,
+        ),
   );
 }
 
@@ -239,19 +409,24 @@ function callCard(call, first) {
 
 function place(loc) {
   if (!loc) return h("p", { class: "where muted" }, "Location to be confirmed");
-  const map = safeUrl(loc.map_url);
   return h(
     "div",
     { class: "where" },
     h("p", { class: "loc" }, loc.name),
     loc.address ? h("p", { class: "address" }, loc.address) : null,
-    map
-      ? h("a", { class: "map", href: map, target: "_blank", rel: "noopener noreferrer" }, "Open map")
-      : null,
+    mapLink(loc),
   );
 }
 
 function callSheet(sheet, me) {
+  const groups = [];
+  for (const c of sheet.crew) {
+    const name = c.department || "Other";
+    let group = groups.find((g) => g.name === name);
+    if (!group) groups.push((group = { name, walkie: "", people: [] }));
+    group.people.push({ name: c.name, role: c.role, call_at: c.call_at, me: c.name === me.name });
+  }
+  groups.sort((a, b) => a.name.localeCompare(b.name));
   return h(
     "section",
     { class: "sheet", "aria-label": "Today's call sheet" },
@@ -267,24 +442,8 @@ function callSheet(sheet, me) {
       ),
       place(sheet.location),
       sheet.scenes ? h("p", { class: "unit" }, `Scenes ${sheet.scenes}`) : null,
-      h(
-        "ul",
-        { class: "crew" },
-        sheet.crew.map((c) =>
-          h(
-            "li",
-            { class: c.name === me.name ? "me" : null },
-            h("span", { class: "t" }, wallTime(c.call_at)),
-            h(
-              "span",
-              { class: "n" },
-              h("b", null, c.name),
-              h("small", null, [c.role, c.department].filter(Boolean).join(" · ")),
-            ),
-          ),
-        ),
-      ),
     ),
+    crewList(groups, "Who is called today", 12),
   );
 }
 

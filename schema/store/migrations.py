@@ -440,6 +440,58 @@ def _v7_day_as_it_happened(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v8_callsheets(db: sqlite_utils.Database) -> None:
+    """Call sheets: a location's parking, base camp and nearest hospital; the production's
+    call-sheet settings (office contacts, walkie channels, cast names hidden from crew); a day's
+    meals and safety notes; published versions (frozen JSON) and the notice each affected person
+    was sent for a version; a notice recipient's own wording."""
+    run_script(
+        db,
+        """
+        ALTER TABLE locations ADD COLUMN parking TEXT NOT NULL DEFAULT '';
+        ALTER TABLE locations ADD COLUMN base_camp TEXT NOT NULL DEFAULT '';
+        ALTER TABLE locations ADD COLUMN hospital TEXT NOT NULL DEFAULT '';
+        CREATE TABLE callsheet_settings (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            contacts TEXT NOT NULL DEFAULT '[]',
+            walkies TEXT NOT NULL DEFAULT '{}',
+            hide_cast_names INTEGER NOT NULL DEFAULT 0,
+            safety TEXT NOT NULL DEFAULT '',
+            version INTEGER NOT NULL DEFAULT 1
+        );
+        INSERT INTO callsheet_settings (id) VALUES (1);
+        CREATE TABLE callsheet_days (
+            day_id INTEGER PRIMARY KEY REFERENCES days(id) ON DELETE CASCADE,
+            meals TEXT NOT NULL DEFAULT '',
+            safety_notes TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE callsheet_versions (
+            id INTEGER PRIMARY KEY,
+            date TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            number INTEGER NOT NULL,
+            day_id INTEGER REFERENCES days(id) ON DELETE SET NULL,
+            sheet TEXT NOT NULL,
+            published_at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            UNIQUE (date, unit, number)
+        );
+        CREATE TABLE callsheet_notices (
+            version_id INTEGER NOT NULL REFERENCES callsheet_versions(id) ON DELETE CASCADE,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            text TEXT NOT NULL,
+            notice_id INTEGER REFERENCES notices(id) ON DELETE SET NULL,
+            PRIMARY KEY (version_id, person_id, kind)
+        );
+        CREATE INDEX callsheet_notices_person ON callsheet_notices(person_id);
+        -- A recipient's own wording of a notice ("your call is now 04:30"), when it differs
+        -- from the notice's summary (the coordinator's one line for everyone).
+        ALTER TABLE notice_recipients ADD COLUMN summary TEXT;
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _v1_core,
     _v2_feed_indexes,
@@ -448,6 +500,7 @@ MIGRATIONS: list[Migration] = [
     _v5_delivery,
     _v6_paperwork,
     _v7_day_as_it_happened,
+    _v8_callsheets,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath, JSONBody
 
-from schema import crew, delivery, links, notices
+from schema import callsheets, crew, delivery, links, notices
 from server.api.fields import Id, Moment, Nonce
 from server.deps import PERSON, CurrentPerson, Db, Now
 from server.ratelimit import rate_limited
@@ -52,6 +52,16 @@ class CrewController(Controller):
         refs = ["invite", *(f"notice:{n.id}" for n in found.notices)]
         delivery.mark_opened(db, person.id, refs, now=now)
         return found
+
+    @get(
+        "/callsheets/{on:date}/{unit:str}",
+        sync_to_thread=False,
+        summary="A published call sheet of a day I am called on (no one's contact details)",
+    )
+    def callsheet(
+        self, db: Db, person: CurrentPerson, on: FromPath[date], unit: FromPath[str]
+    ) -> callsheets.CrewSheet:
+        return callsheets.sheet_for_person(db, person.id, on, unit[:40])
 
     @post(
         "/notices/{notice_id:int}/ack",

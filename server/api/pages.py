@@ -15,7 +15,14 @@ from server.deps import Db, Now
 from server.errors import error_response
 from server.security import settings_of
 
-SHELL_PATHS = ["/", "/p/{token:str}", "/l/{code:str}", "/contracts", "/contracts/{contract_id:str}"]
+SHELL_PATHS = [
+    "/",
+    "/p/{token:str}",
+    "/l/{code:str}",
+    "/contracts",
+    "/contracts/{contract_id:str}",
+    "/sheet/{on:str}/{unit:str}",
+]
 
 
 class Health(msgspec.Struct):

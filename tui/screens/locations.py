@@ -165,6 +165,9 @@ def location_fields(place: Location | None) -> list[Field]:
         Field("lon", "Longitude", "" if p.lon is None else str(p.lon)),
         Field("radius_m", "Check-in radius (m)", str(p.radius_m)),
         Field("notes", "Notes", p.notes),
+        Field("parking", "Parking (call sheet)", p.parking),
+        Field("base_camp", "Base camp (call sheet)", p.base_camp),
+        Field("hospital", "Nearest hospital (call sheet)", p.hospital),
     ]
 
 
@@ -184,6 +187,9 @@ def location_in(values: Values) -> LocationIn:
         lon=lon,
         radius_m=radius,
         notes=values["notes"],
+        parking=values.get("parking", ""),
+        base_camp=values.get("base_camp", ""),
+        hospital=values.get("hospital", ""),
     )
 
 

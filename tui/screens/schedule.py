@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from schema import bookings, directory, locations, problems, schedule
+from schema import bookings, callsheets, directory, locations, problems, schedule
 from schema.bookings import BookingLine
 from schema.event_kinds import family
 from schema.rules import plural
@@ -24,6 +24,7 @@ from tui.context import Desk
 from tui.dialogs.bookings import BookingsDialog
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.pick_person import PersonPicker
+from tui.dialogs.publish import PublishDialog
 from tui.screens import schedule_forms as forms
 from tui.screens.base import DeskScreen
 from tui.widgets.tables import Row, Table, clip, refill, selected_key, status_cell
@@ -31,7 +32,9 @@ from tui.widgets.tables import Row, Table, clip, refill, selected_key, status_ce
 
 class ScheduleScreen(DeskScreen):
     VIEW = "schedule"
-    WATCH = family("day", "call", "contract", "location", "person", "booking", "paperwork")
+    WATCH = family(
+        "day", "call", "contract", "location", "person", "booking", "paperwork", "callsheet"
+    )
     BINDINGS = [
         Binding("a", "add_day", "Add day"),
         Binding("e", "edit_day", "Edit"),
@@ -42,6 +45,7 @@ class ScheduleScreen(DeskScreen):
         Binding("t", "call_time", "Time"),
         Binding("b", "book_vendor", "Book vendor"),
         Binding("B", "day_bookings", "Bookings", show=False),
+        Binding("p", "publish", "Publish sheet", show=False),
     ]
 
     def __init__(self, desk: Desk) -> None:
@@ -54,6 +58,7 @@ class ScheduleScreen(DeskScreen):
         self.bookings: list[BookingLine] = []
         self.placed = False
         self.shown_day: int | None = None
+        self.sheets: dict[int, callsheets.SheetStatus] = {}  # each shown day's call sheet
 
     def compose_view(self) -> ComposeResult:
         yield Table(id="days", cursor_type="row", zebra_stripes=True)
@@ -161,6 +166,11 @@ class ScheduleScreen(DeskScreen):
             "calls", partial(schedule.calls_for_day, day_id=day.id, papers=True), self.show_calls
         )
         self.fetch("bookings", partial(bookings.list_bookings, day_id=day.id), self.show_bookings)
+        self.fetch(
+            "sheet",
+            partial(callsheets.status, on=day.date, unit=day.unit),
+            partial(self.show_sheet, day.id),
+        )
 
     def show_bookings(self, found: list[BookingLine]) -> None:
         self.bookings = found
@@ -181,6 +191,11 @@ class ScheduleScreen(DeskScreen):
         if text:
             text.append("\nB: the day's bookings (to cancel one)", style="dim")
         return text
+
+    def show_sheet(self, day_id: int, found: callsheets.SheetStatus) -> None:
+        self.sheets[day_id] = found
+        if (day := self.day) is not None and day.id == day_id:
+            self.query_one("#day-title", Static).update(self.title_for(day, len(self.lines)))
 
     def show_day_empty(self) -> None:
         self.query_one("#day-title", Static).update("No shoot days yet: press a to add one.")
@@ -213,6 +228,14 @@ class ScheduleScreen(DeskScreen):
         summary = self.days.get(day.id)
         where = summary.location_name if summary and summary.location_name else "location TBC"
         text = Text(f"{day.date:%a %d %b %Y}", style="bold")
+        sheet = self.sheets.get(day.id)
+        if sheet is not None and sheet.number is not None:  # nothing shown until first published
+            if sheet.changed:
+                text.append(
+                    f" · sheet v{sheet.number}: changes to publish (p)", style="bold yellow"
+                )
+            else:
+                text.append(f" · sheet v{sheet.number} published", style="green")
         text.append(f" · {day.unit} unit · {where} · {forms.span(day)} · {called} called")
         if day.scenes:
             text.append(f" · {day.scenes}", style="dim")
@@ -336,3 +359,26 @@ def paper_cell(line: CallLine) -> Text:
         return status_cell(line.contract_status)
     more = f" +{len(line.missing) - 1}" if len(line.missing) > 1 else ""
     return Text(clip(line.missing[0], 22) + more, style="bold red")
+
+    # --- call sheet ------------------------------------------------------------------------
+
+    def action_publish(self) -> None:
+        """Preview the day's call sheet against its published version, then publish."""
+        if (day := self.day) is None:
+            return
+        self.fetch(
+            "publish",
+            partial(callsheets.preview, on=day.date, unit=day.unit),
+            partial(self.show_preview, day),
+        )
+
+    def show_preview(self, day: Day, preview: callsheets.Preview) -> None:
+        self.app.push_screen(PublishDialog(preview), partial(self.publish_confirmed, day))
+
+    def publish_confirmed(self, day: Day, sure: bool | None) -> None:
+        if sure:
+            now = self.desk.now()
+            self.change(
+                lambda db: callsheets.publish(db, day.date, day.unit, now=now),
+                f"Published the call sheet for {day.unit} unit, {day.date:%a %d %b}",
+            )

@@ -99,7 +99,10 @@ def move_day_form(desk: Desk, day: Day, places: list[Location]) -> FormDialog:
         )
 
     title = f"Move {day.unit} unit, {day.date:%a %d %b} (everyone called is told)"
-    moved = saved(day, lambda d: f"Moved to {name(d)}: see Changes for who has seen it")
+    moved = saved(
+        day,
+        lambda d: f"Moved to {name(d)}: see Changes (a published call sheet waits for p)",
+    )
     return FormDialog(desk, title, fields, save, moved)
 
 
