@@ -16,7 +16,16 @@ import msgspec
 import sqlite_utils
 from fpdf import FPDF
 
-from schema import checkins, contracts, directory, locations, notices, production, schedule
+from schema import (
+    checkins,
+    contracts,
+    demo_plant,
+    directory,
+    locations,
+    notices,
+    production,
+    schedule,
+)
 from schema.clock import utcnow, wall_clock
 from schema.directory import PersonIn, VendorIn
 from schema.locations import LocationIn
@@ -165,6 +174,7 @@ def build(
         _plant_problems(db, rng, days, crew, places, moment)
         _changes(db, rng, days, places, moment)
         _checkins(db, rng, days, moment)
+        demo_plant.film_gear(db, on, moment)
     return summary(db, called)
 
 

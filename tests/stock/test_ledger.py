@@ -112,7 +112,7 @@ def test_a_refused_movement_writes_nothing(fresh_db: sqlite_utils.Database) -> N
         fresh_db, MoveIn(kind=MoveKind.RECEIVE, item_id=items[0], quantity=3, to_place_id=places[0])
     )
     before = fresh_db.execute("SELECT count(*) FROM events").fetchone()[0]
-    with pytest.raises(RuleViolation, match="only 3 sheet|only 3 each of Plywood sheet"):
+    with pytest.raises(RuleViolation, match="only 3 each of Plywood sheet"):
         stock.record(
             fresh_db,
             MoveIn(
@@ -205,7 +205,8 @@ MOVER = textwrap.dedent(
     for n in range(10):
         try:
             stock.record(db, MoveIn(kind=MoveKind.MOVE, item_id=int(item), quantity=1,
-                from_place_id=int(source), to_place_id=int(target), nonce=f"worker{worker}-{n:04d}"),
+                from_place_id=int(source), to_place_id=int(target),
+                nonce=f"worker{worker}-{n:04d}"),
                 actor=f"worker:{worker}")
             moved += 1
         except RuleViolation:
