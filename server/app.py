@@ -34,6 +34,7 @@ from server import logs
 from server.api.checkins import CheckinController
 from server.api.contracts import ContractController
 from server.api.crew import CrewController
+from server.api.equipment import EquipmentController
 from server.api.pages import PageController
 from server.api.session import SessionController
 from server.bodies import strict_json_body
@@ -79,6 +80,7 @@ def create_app(
             CheckinController,
             ContractController,
             PageController,
+            EquipmentController,
             _static_router(settings.static_dir),
         ],
         dependencies=DEPENDENCIES,

@@ -15,6 +15,11 @@ async function route() {
   try {
     if ((m = /^\/p\/([^/]+)\/?$/.exec(path))) return await onboardPage(decodeURIComponent(m[1]));
     if ((m = /^\/l\/([^/]+)\/?$/.exec(path))) return await checkinPage(decodeURIComponent(m[1]));
+    if ((m = /^\/([es])\/([^/]+)\/?$/.exec(path))) {
+      const { unitPage, stagePage } = await import("./equipment.js");
+      const code = decodeURIComponent(m[2]);
+      return await (m[1] === "e" ? unitPage(code) : stagePage(code));
+    }
     if ((m = /^\/contracts(?:\/(\d+))?\/?$/.exec(path))) {
       const { contractsPage } = await import("./contracts.js");
       return await contractsPage(m[1] ? Number(m[1]) : null);

@@ -9,7 +9,7 @@
 // `uv run python -m tests.browser.stamp` rewrites it).
 importScripts("/static/outbox.js");
 
-const VERSION = "86d4523d3f";
+const VERSION = "42888187be";
 const SHELL_CACHE = `callboard-shell-${VERSION}`;
 const API_CACHE = "callboard-api-v1";
 const SHELL = [
@@ -24,13 +24,14 @@ const SHELL = [
   "/static/checkin.js",
   "/static/onboard.js",
   "/static/contracts.js",
+  "/static/equipment.js",
   "/static/icons/icon-192.png",
   "/manifest.webmanifest",
 ];
 // Pages of the app (everything else, e.g. /ics/ feeds or documents, goes to the network).
-const APP_PAGE = /^\/(?:$|index\.html$|p\/|l\/|contracts(?:\/|$))/;
+const APP_PAGE = /^\/(?:$|index\.html$|p\/|l\/|e\/|s\/|contracts(?:\/|$))/;
 // API reads worth keeping for offline use (never documents, never anything with a token).
-const SAVED_API = /^\/api\/(?:me|home|contracts(?:\/\d+)?|locations\/[^/]+)$/;
+const SAVED_API = /^\/api\/(?:me|home|contracts(?:\/\d+)?|locations\/[^/]+|units\/[A-Za-z0-9]+|stages\/[A-Za-z0-9]+)$/;
 const NETWORK_WAIT_MS = 6000;
 
 self.addEventListener("install", (event) => {

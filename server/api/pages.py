@@ -16,6 +16,7 @@ from server.errors import error_response
 from server.security import settings_of
 
 SHELL_PATHS = ["/", "/p/{token:str}", "/l/{code:str}", "/contracts", "/contracts/{contract_id:str}"]
+SHELL_PATHS += ["/e/{code:str}", "/s/{code:str}"]  # equipment labels and stage codes
 
 
 class Health(msgspec.Struct):
