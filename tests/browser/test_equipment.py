@@ -10,7 +10,7 @@ from playwright.sync_api import BrowserContext, expect
 
 from schema import gear, plan, stock
 from schema.plan import RoutingStep
-from schema.stock import ItemKind, MoveIn, MoveKind, PlaceKind
+from schema.stock import ItemKind, PlaceKind
 from tests.browser.conftest import Production, screenshot, signed_in
 from tests.browser.test_crew import wait_for_service_worker
 
@@ -122,7 +122,3 @@ def test_a_stage_code_moves_work_on(phone: BrowserContext, prod: Production) -> 
     screenshot(page, "stage-moved-on")
     assert plan.get_order(db, order.id).step == 1
     assert stock.balance(db, order.wip_item_id, welding.place_id) == 6
-    stock.record(
-        db,
-        MoveIn(kind=MoveKind.RECEIVE, item_id=chair.id, quantity=1, to_place_id=welding.place_id),
-    )
