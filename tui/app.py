@@ -27,7 +27,9 @@ from tui.screens.changes import ChangesScreen
 from tui.screens.contracts import ContractsScreen
 from tui.screens.locations import LocationsScreen
 from tui.screens.people import PeopleScreen
+from tui.screens.plan import PlanScreen
 from tui.screens.schedule import ScheduleScreen
+from tui.screens.stock import StockScreen
 from tui.widgets.navbar import VIEWS
 
 FOLLOW_SECONDS = 0.5
@@ -38,6 +40,8 @@ SCREENS: dict[str, type[DeskScreen]] = {
     "locations": LocationsScreen,
     "arrivals": ArrivalsScreen,
     "changes": ChangesScreen,
+    "stock": StockScreen,
+    "plan": PlanScreen,
 }
 HINTS = {
     "schedule": "Shoot days, who is called, paperwork and problems",
@@ -46,6 +50,8 @@ HINTS = {
     "locations": "Locations and their check-in QR codes",
     "arrivals": "Today's arrivals board, live",
     "changes": "Change notices and who has acknowledged them",
+    "stock": "Stock on hand, equipment units and who has them",
+    "plan": "Orders over dates by department, overloads and late orders",
 }
 
 

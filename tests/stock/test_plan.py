@@ -164,3 +164,26 @@ def test_a_stage_scan_moves_work_on_once(plant: Plant) -> None:
     assert plan.scan_stage(db, worker, wrong, now=NOW).result == StageScanResult.NOT_HERE
     bad = StageScanRequest(code="QQQQQQQQ", order_id=order.id, nonce="stage-000003")
     assert plan.scan_stage(db, worker, bad, now=NOW).result == StageScanResult.UNKNOWN_CODE
+
+
+@pytest.mark.parametrize("kind", ["manufacturing", "print"])
+def test_the_plant_demos_carry_their_planted_problems(kind: str) -> None:
+    from datetime import UTC, datetime
+
+    from schema import demo_plant
+    from schema.store.connection import connect
+
+    db = connect(":memory:")
+    at = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    demo_plant.build(db, kind, today=TODAY, now=at)
+    kinds = {p.kind for p in problems.find_stock(db, now=at)}
+    assert kinds == {
+        StockProblemKind.STAGE_OVERLOADED,
+        StockProblemKind.ORDER_LATE,
+        StockProblemKind.LOW_STOCK,
+        StockProblemKind.UNIT_OVERDUE,
+    }
+    assert plan.plan(db, today=TODAY).words["order"] == (
+        "section" if kind == "print" else "production order"
+    )
+    db.conn.close()

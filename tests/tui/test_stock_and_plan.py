@@ -1,0 +1,61 @@
+"""The Stock and Plan views on the manufacturing demo: low stock, overdue units, overloaded days
+and late orders shown; an order started and moved on from the keyboard moves its stock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Static
+
+from schema import demo_plant, plan, stock
+from schema.store.connection import connect
+from tests.tui.conftest import BUILT_AT, TODAY, make_app, settle
+
+
+def _plant(tmp_path: Path) -> str:
+    path = tmp_path / "plant.db"
+    db = connect(path)
+    demo_plant.build(db, "manufacturing", today=TODAY, now=BUILT_AT)
+    db.conn.close()
+    return str(path)
+
+
+def _cells(table: DataTable[object]) -> list[list[str]]:
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_stock_view_flags_low_stock_and_overdue_units(tmp_path: Path) -> None:
+    app = make_app(_plant(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+        items = _cells(app.screen.query_one("#stock-items", DataTable))
+        assert [(r[0], r[-1]) for r in items if r[-1]] == [("Carton", "low")]
+        units = _cells(app.screen.query_one("#stock-units", DataTable))
+        assert [r[0] for r in units if r[-1] == "overdue"] == ["Forklift 1"]
+        summary = str(app.screen.query_one("#stock-problems", Static).render())
+        assert "2 stock problems" in summary
+
+
+async def test_plan_view_flags_and_moves_an_order(tmp_path: Path) -> None:
+    path = _plant(tmp_path)
+    app = make_app(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("8")
+        await settle(pilot)
+        title = str(app.screen.query_one("#plan-title", Static).render())
+        assert "Master production plan" in title and "2 overloaded days, 1 late" in title
+        orders = app.screen.query_one("#plan-orders", DataTable)
+        assert _cells(orders)[0][0] == "4" and _cells(orders)[0][-1] == "late"
+        await pilot.press("s")  # start the selected (first) order
+        await settle(pilot)
+        await pilot.press("n")  # cutting done: on to assembly
+        await settle(pilot)
+        assert _cells(orders)[0][6] == "Assembly"
+    db = connect(path)
+    order = plan.get_order(db, 4)
+    assembly = next(s for s in plan.stages(db) if s.name == "Assembly")
+    assert stock.balance(db, order.wip_item_id, assembly.place_id) == 12
+    db.conn.close()

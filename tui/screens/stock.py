@@ -1,0 +1,125 @@
+"""Stock: items with what is on hand (low ones flagged), equipment units and who has them."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import sqlite_utils
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from schema import gear, problems, stock
+from schema.event_kinds import family
+from schema.gear import UnitLine
+from schema.problems import StockProblem
+from schema.stock import ItemStock
+from tui.context import Desk
+from tui.screens.base import DeskScreen
+from tui.widgets.tables import Row, Table, clip, refill, selected_key
+
+
+class StockData(NamedTuple):
+    items: list[ItemStock]
+    units: list[UnitLine]
+    problems: list[StockProblem]
+
+
+def load(desk: Desk) -> Any:
+    def query(db: sqlite_utils.Database) -> StockData:
+        now = desk.now()
+        return StockData(
+            stock.stock(db), gear.list_units(db, now=now), problems.find_stock(db, now=now)
+        )
+
+    return query
+
+
+class StockScreen(DeskScreen):
+    VIEW = "stock"
+    WATCH = family("stock", "equipment", "purchase", "plan")
+    BINDINGS = [Binding("b", "bring_back", "Unit back")]
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__(desk)
+        self.units: dict[int, UnitLine] = {}
+
+    def compose_view(self) -> ComposeResult:
+        with Vertical(id="stock-body"):
+            yield Static("", id="stock-problems", markup=False)
+            yield Table(id="stock-items", cursor_type="row", zebra_stripes=True)
+            yield Table(id="stock-units", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#stock-items", DataTable).add_columns(
+            "Item", "Kind", "On hand", "Reorder", "Where", "⚠"
+        )
+        self.query_one("#stock-units", DataTable).add_columns(
+            "Unit", "Item", "Where", "Due back", "⚠"
+        )
+        self.query_one("#stock-items", DataTable).focus()
+
+    def reload(self) -> None:
+        self.fetch("stock", load(self.desk), self.show_stock)
+
+    def show_stock(self, data: StockData) -> None:
+        refill(self.query_one("#stock-items", DataTable), [item_row(s) for s in data.items])
+        self.units = {u.unit.id: u for u in data.units}
+        refill(self.query_one("#stock-units", DataTable), [unit_row(u) for u in data.units])
+        found = [p for p in data.problems if p.kind in LISTED]
+        text = Text(f"{len(found)} stock problem{'s' if len(found) != 1 else ''}", style="bold")
+        for problem in found[:4]:
+            text.append(f"\n  {problem.message}", style="red")
+        self.query_one("#stock-problems", Static).update(text)
+
+    def action_bring_back(self) -> None:
+        key = selected_key(self.query_one("#stock-units", DataTable))
+        line = self.units.get(int(key)) if key else None
+        if line is None or not line.out:
+            self.notify("Choose a unit that is out", timeout=4)
+            return
+        now = self.desk.now()
+        self.change(
+            lambda db: gear.return_unit(db, line.unit.id, accepted_by="coordinator", now=now),
+            done=f"{line.unit.label} is back",
+        )
+
+
+LISTED = {
+    problems.StockProblemKind.LOW_STOCK,
+    problems.StockProblemKind.UNIT_OVERDUE,
+    problems.StockProblemKind.RENTAL_OVERDUE,
+    problems.StockProblemKind.GEAR_DOUBLE_BOOKED,
+}
+
+
+def item_row(line: ItemStock) -> Row:
+    item = line.item
+    where = ", ".join(f"{b.place_name} {b.quantity}" for b in line.places)
+    return Row(
+        str(item.id),
+        (
+            clip(item.name, 26),
+            item.kind.replace("_", " "),
+            Text(f"{line.on_hand} {item.unit}", justify="right"),
+            str(item.reorder_level or ""),
+            clip(where, 30),
+            Text("low", style="bold red") if line.low else "",
+        ),
+    )
+
+
+def unit_row(line: UnitLine) -> Row:
+    due = line.unit.due_back_at
+    return Row(
+        str(line.unit.id),
+        (
+            clip(line.unit.label, 16),
+            clip(line.item_name, 20),
+            clip(line.holder_name or line.place_name, 22),
+            f"{due:%a %d %b %H:%M}" if due and line.out else "",
+            Text("overdue", style="bold red") if line.overdue else "",
+        ),
+    )
