@@ -9,7 +9,7 @@ from litestar.params import FromPath, JSONBody
 from schema import gear, plan
 from schema.errors import NotFound
 from schema.gear import ScanAnswer, ScanRequest, UnitPublic
-from schema.plan import StageScanAnswer, StageScanRequest, StagePublic
+from schema.plan import StagePublic, StageScanAnswer, StageScanRequest
 from server.deps import PERSON, CurrentPerson, Db, Now
 from server.ratelimit import rate_limited
 
