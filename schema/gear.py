@@ -47,6 +47,7 @@ class Unit(msgspec.Struct, kw_only=True):
     out_since: datetime | None = None
     due_back_at: datetime | None = None  # local wall-clock time, like the schedule
     issued_day_id: int | None = None
+    issued_to: str | None = None  # the department a walkie was issued to for that day
     accepted_by: str | None = None
     vendor_id: int | None = None
     version: int = 1
@@ -291,6 +292,7 @@ def check_out(
     due_back_at: datetime | None = None,
     holder_person_id: int | None = None,
     issued_day_id: int | None = None,
+    issued_to: str | None = None,
     accepted_by: str | None = None,
     nonce: str | None = None,
     actor: str = COORDINATOR,
@@ -306,6 +308,7 @@ def check_out(
             "out_since": iso(moment),
             "due_back_at": local_iso(due_back_at) if due_back_at else None,
             "issued_day_id": issued_day_id,
+            "issued_to": issued_to,
             "accepted_by": accepted_by,
         }
         _set_unit(db, unit, to_place_id, values)
@@ -342,9 +345,8 @@ def return_unit(
             "holder_person_id": None,
             "out_since": None,
             "due_back_at": None,
+            "accepted_by": accepted_by,
         }
-        if accepted_by is not None:  # else it keeps who had it (a walkie's department)
-            values["accepted_by"] = accepted_by
         _set_unit(db, unit, target, values)
         events.record(
             db,
@@ -481,14 +483,20 @@ def _take_unit(
         unit.id,
         to_place_id=hands.id,
         holder_person_id=person.id,
-        due_back_at=due_back_for(db, person.id, unit.id, happened),
+        due_back_at=_still_due(unit) or due_back_for(db, person.id, unit.id, happened),
         issued_day_id=unit.issued_day_id,
+        issued_to=unit.issued_to,
         accepted_by=person.name,
         nonce=nonce,
         actor=actor,
         now=happened,
     )
     return (ScanResult.HANDED_OVER if previous else ScanResult.CHECKED_OUT), previous
+
+
+def _still_due(unit: Unit) -> datetime | None:
+    """A unit taken over while out keeps the time it was due (a walkie, the day's wrap)."""
+    return unit.due_back_at if unit.place_id != unit.home_place_id else None
 
 
 def _happened(request: ScanRequest, received: datetime) -> datetime:
@@ -808,6 +816,7 @@ def issue_to_department(
                 to_place_id=dept.id,
                 due_back_at=datetime.fromisoformat(row[0]),
                 issued_day_id=day_id,
+                issued_to=dept.name,
                 accepted_by=department,
                 actor=actor,
                 now=moment,
@@ -823,9 +832,9 @@ def walkie_report(
     with read(db):
         local = wall_clock(now or utcnow(), zone(get_production(db)))
         rows = db.execute(
-            "SELECT u.label, u.place_id = u.home_place_id, u.due_back_at, u.accepted_by"
+            "SELECT u.label, u.place_id = u.home_place_id, u.due_back_at, u.issued_to"
             " FROM equipment_units u JOIN stock_items i ON i.id = u.item_id"
-            " WHERE u.issued_day_id = ? AND i.name = ? ORDER BY u.accepted_by, u.label",
+            " WHERE u.issued_day_id = ? AND i.name = ? ORDER BY u.issued_to, u.label",
             [day_id, item_name],
         ).fetchall()
     by_department: dict[str, WalkieLine] = {}

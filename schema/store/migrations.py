@@ -330,6 +330,7 @@ def _v5_stock_and_plan(db: sqlite_utils.Database) -> None:
             out_since TEXT,
             due_back_at TEXT,
             issued_day_id INTEGER REFERENCES days(id) ON DELETE SET NULL,
+            issued_to TEXT,
             accepted_by TEXT,
             vendor_id INTEGER REFERENCES vendors(id) ON DELETE SET NULL,
             version INTEGER NOT NULL DEFAULT 1

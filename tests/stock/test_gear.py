@@ -143,6 +143,10 @@ def test_walkies_issued_per_department_and_missing_after_wrap(
     gear.issue_to_department(fresh_db, units[3:], "Grip", day.id, now=NOW)
     gear.return_unit(fresh_db, units[0])
     gear.return_unit(fresh_db, units[3])
+    # A walkie picked up by a scan stays counted for the department it was issued to.
+    focus = factories.person(fresh_db, "Kemi Okafor")
+    code = gear.get_unit(fresh_db, units[1]).code
+    gear.scan(fresh_db, focus, ScanRequest(code=code, nonce="walkie-00001"), now=NOW)
     before_wrap = gear.walkie_report(fresh_db, day.id, now=NOW)
     assert [(w.department, w.issued, w.returned, w.missing) for w in before_wrap] == [
         ("Camera", 3, 1, []),
