@@ -13,10 +13,11 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from schema import plan
+from schema import plan, validate
 from schema.event_kinds import family
 from schema.plan import OrderLine, Plan
 from tui.context import Desk
+from tui.dialogs.form import Field, FormDialog, Values
 from tui.screens.base import DeskScreen
 from tui.widgets.tables import Row, Table, clear_keeping_columns, clip, refill, selected_key
 
@@ -30,6 +31,7 @@ class PlanScreen(DeskScreen):
         Binding("s", "start", "Start"),
         Binding("n", "advance", "Next stage"),
         Binding("x", "ship", "Ship"),
+        Binding("r", "reschedule", "Reschedule"),
     ]
 
     def __init__(self, desk: Desk) -> None:
@@ -103,6 +105,26 @@ class PlanScreen(DeskScreen):
         now = self.desk.now()
         shipped = (self.current.words["shipped"] if self.current else "shipped").capitalize()
         self.act(lambda db, o: plan.ship(db, o, now=now), shipped)
+
+    def action_reschedule(self) -> None:
+        line = self.selected()
+        if line is None:
+            return
+        pending = [s for s in line.steps if s.finished_at is None]
+        if not pending or line.order.status in ("finished", "shipped"):
+            self.notify("This order has nothing left to schedule", timeout=4)
+            return
+        order_id = line.order.id
+
+        def save(db: sqlite_utils.Database, values: Values) -> Any:
+            start_on = validate.parse_date(values["start_on"], "start_on")
+            return plan.reschedule(db, order_id, start_on, now=self.desk.now())
+
+        fields = [Field("start_on", "Remaining stages start on", pending[0].start_on.isoformat())]
+        title = f"Reschedule {line.product_name} ({line.customer or order_id})"
+        self.app.push_screen(
+            FormDialog(self.desk, title, fields, save, lambda _: f"Rescheduled {line.product_name}")
+        )
 
 
 def order_row(line: OrderLine, words: dict[str, str]) -> Row:
