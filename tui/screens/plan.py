@@ -52,7 +52,8 @@ class PlanScreen(DeskScreen):
 
     def reload(self) -> None:
         today = self.desk.today()
-        self.fetch("plan", lambda db: plan.plan(db, today=today, days=DAYS), self.show_plan)
+        days = max(4, min(DAYS, (self.app.size.width - 16) // 8))  # as many dates as fit
+        self.fetch("plan", lambda db: plan.plan(db, today=today, days=days), self.show_plan)
 
     def show_plan(self, current: Plan) -> None:
         self.current = current
@@ -137,8 +138,8 @@ def order_row(line: OrderLine, words: dict[str, str]) -> Row:
             clip(line.product_name, 20),
             Text(str(order.quantity), justify="right"),
             clip(line.customer, 18),
-            f"{order.due_on:%a %d %b}",
-            f"{line.planned_end:%a %d %b}",
+            f"{order.due_on:%d %b}",
+            f"{line.planned_end:%d %b}",
             clip(str(where), 14),
             Text("late", style="bold red") if line.late else "",
         ),
