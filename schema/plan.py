@@ -788,6 +788,20 @@ def _order_line(
     )
 
 
+def queue(current: Plan, stage_name: str) -> list[tuple[OrderLine, OrderStep]]:
+    """The orders still to pass a stage, in the order they reach it: a print run's press
+    order (which section goes to press first, and by which deadline)."""
+    waiting = []
+    for line in current.orders:
+        if line.order.status in (OrderStatus.FINISHED, OrderStatus.SHIPPED):
+            continue
+        for step in line.steps:
+            stage = next((r.stage for r in current.stages if r.stage.id == step.stage_id), None)
+            if stage is not None and stage.name == stage_name and step.finished_at is None:
+                waiting.append((line, step))
+    return sorted(waiting, key=lambda pair: (pair[1].start_on, pair[0].order.due_on))
+
+
 def late_orders(db: sqlite_utils.Database, *, today: date | None = None) -> list[OrderLine]:
     return [line for line in plan(db, today=today, days=1).orders if line.late]
 

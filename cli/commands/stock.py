@@ -66,7 +66,7 @@ def _stock(commands: Commands, common: argparse.ArgumentParser) -> None:
     sub = command(group, common, "bookings", "gear booked to days", cmd_bookings)
     sub.add_argument("--day", type=int, metavar="DAY_ID")
     sub = command(group, common, "walkies", "walkies issued, back and missing", cmd_walkies)
-    sub.add_argument("day", type=int, metavar="DAY_ID")
+    sub.add_argument("day", type=int, nargs="?", metavar="DAY_ID", help="default: today's days")
     sub = command(group, common, "orders", "purchase orders and what has arrived", cmd_pos)
     sub = command(group, common, "order", "order items from a vendor", cmd_po_add)
     sub.add_argument("vendor", type=int, metavar="VENDOR_ID")
@@ -210,7 +210,15 @@ def cmd_bookings(args: argparse.Namespace) -> int:
 
 
 def cmd_walkies(args: argparse.Namespace) -> int:
-    for line in gear.walkie_report(open_db(args), args.day):
+    db = open_db(args)
+    today = production.local_now(production.get(db)).date().isoformat()
+    days = [args.day] if args.day else [
+        int(r[0]) for r in db.execute("SELECT id FROM days WHERE date = ? ORDER BY id", [today])
+    ]  # fmt: skip
+    lines = [line for day in days for line in gear.walkie_report(db, day)]
+    if not lines:
+        print("No walkies issued for that day.")
+    for line in lines:
         missing = f"  missing: {', '.join(line.missing)}" if line.missing else ""
         print(f"{line.department:<22} issued {line.issued:>3}  back {line.returned:>3}{missing}")
     return 0
@@ -294,7 +302,19 @@ def cmd_plan_show(args: argparse.Namespace) -> int:
     for o in current.overloads:
         print(f"OVERLOADED {o.stage_name} on {o.date:%a %d %b}: {o.load} of {o.capacity}")
     _print_orders(current)
+    if current.kind == "print":
+        _press_order(current)
     return 0
+
+
+def _press_order(current: plan.Plan) -> None:
+    """Print's own view: the press order, each section with its stage deadlines."""
+    names = {row.stage.id: row.stage.name for row in current.stages}
+    print("Press order")
+    for n, (line, step) in enumerate(plan.queue(current, "Press"), start=1):
+        deadlines = ", ".join(f"{names[s.stage_id]} {s.end_on:%a %d}" for s in line.steps)
+        print(f"  {n}. {line.product_name} ({line.customer}) to press {step.start_on:%a %d %b}")
+        print(f"     deadlines: {deadlines}")
 
 
 def _print_orders(current: plan.Plan) -> None:

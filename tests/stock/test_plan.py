@@ -187,3 +187,24 @@ def test_the_plant_demos_carry_their_planted_problems(kind: str) -> None:
         "section" if kind == "print" else "production order"
     )
     db.conn.close()
+
+
+def test_the_press_order_is_the_queue_at_the_press() -> None:
+    from datetime import UTC, datetime
+
+    from schema import demo_plant
+    from schema.store.connection import connect
+
+    db = connect(":memory:")
+    demo_plant.build(db, "print", today=TODAY, now=datetime(2026, 12, 1, 9, tzinfo=UTC))
+    current = plan.plan(db, today=TODAY)
+    press = plan.queue(current, "Press")
+    assert [step.start_on for _, step in press] == sorted(step.start_on for _, step in press)
+    assert [line.product_name for line, _ in press][:3] == [
+        "Sport section",  # due first among the two at press on the same day
+        "News section",
+        "Property supplement",
+    ]
+    plan.finish_stage(db, press[0][0].order.id)  # prepress done: still waiting for the press
+    assert len(plan.queue(plan.plan(db, today=TODAY), "Press")) == len(press)
+    db.conn.close()
