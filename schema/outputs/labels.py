@@ -8,6 +8,7 @@ the posters' elements and renderers so PDF and PNG look alike.
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -91,6 +92,8 @@ def pages(labels: Sequence[Label]) -> list[list[Element]]:
 def labels_pdf(labels: Sequence[Label], production_name: str) -> bytes:
     from fpdf import FPDF
 
+    # fontTools narrates every font subset at INFO: noise wherever a root handler listens.
+    logging.getLogger("fontTools").setLevel(logging.WARNING)
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_auto_page_break(auto=False)
     pdf.set_margin(0)

@@ -61,6 +61,10 @@ class PlanScreen(DeskScreen):
         late = sum(1 for o in current.orders if o.late)
         title = Text(words["plan"], style="bold")
         title.append(f"   {len(current.overloads)} overloaded days, {late} late", style="red")
+        if current.kind == "print":
+            queued = plan.queue(current, "Press")
+            names = ", ".join(f"{line.product_name} {step.start_on:%a %d}" for line, step in queued)
+            title.append(f"\nPress order: {names or 'nothing waiting'}")
         self.query_one("#plan-title", Static).update(title)
         grid = self.query_one("#plan-grid", DataTable)
         grid.clear(columns=True)
