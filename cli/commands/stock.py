@@ -57,6 +57,21 @@ def _stock(commands: Commands, common: argparse.ArgumentParser) -> None:
     sub.add_argument("--limit", type=int, default=50)
     sub = command(group, common, "units", "equipment units: where, who, due back", cmd_units)
     sub.add_argument("--json", action="store_true", help="print as JSON")
+    sub = command(group, common, "add-unit", "a labelled unit of an equipment item", cmd_add_unit)
+    sub.add_argument("item", type=int, metavar="ITEM_ID")
+    sub.add_argument("label", help="what is written on it, e.g. 'Walkie 07'")
+    sub.add_argument("--home", required=True, metavar="PLACE", help="where it lives")
+    sub.add_argument("--kit", default="", help="a package it belongs to, e.g. 'Camera A'")
+    sub = command(group, common, "issue", "issue units (walkies) to a department", cmd_issue)
+    sub.add_argument("day", type=int, metavar="DAY_ID")
+    sub.add_argument("department")
+    sub.add_argument("units", type=int, nargs="+", metavar="UNIT_ID")
+    sub = command(group, common, "rent", "a hire from a vendor, due back at a day's wrap", cmd_rent)
+    sub.add_argument("unit", type=int, metavar="UNIT_ID")
+    sub.add_argument("vendor", type=int, metavar="VENDOR_ID")
+    sub.add_argument("--from", dest="first", required=True, metavar="DATE")
+    sub.add_argument("--last-day", type=int, required=True, metavar="DAY_ID")
+    sub = command(group, common, "rentals", "hires and when they are due back", cmd_rentals)
     sub = command(group, common, "return", "bring a unit back to its home", cmd_return)
     sub.add_argument("unit", type=int, metavar="UNIT_ID")
     sub = command(group, common, "book", "book units (or a kit) to a day", cmd_book)
@@ -182,6 +197,40 @@ def cmd_units(args: argparse.Namespace) -> int:
         flag = "  OVERDUE" if line.overdue else ""
         print(f"{line.unit.id:>4}  {line.unit.label:<16} {line.item_name:<24} {line.unit.code}"
               f"  at {line.place_name}{due}{flag}")  # fmt: skip
+    return 0
+
+
+def cmd_add_unit(args: argparse.Namespace) -> int:
+    db = open_db(args)
+    home = stock.find_place(db, args.home).id
+    unit = gear.add_unit(db, args.item, args.label, home_place_id=home, kit=args.kit)
+    print(f"Added unit {unit.id}: {unit.label}, label code {unit.code}")
+    return 0
+
+
+def cmd_issue(args: argparse.Namespace) -> int:
+    issued = gear.issue_to_department(open_db(args), args.units, args.department, args.day)
+    for unit in issued:
+        due = f"{unit.due_back_at:%a %d %b %H:%M}" if unit.due_back_at else "?"
+        print(f"{unit.label} to {args.department}, due back {due}")
+    return 0
+
+
+def cmd_rent(args: argparse.Namespace) -> int:
+    first = parse_date(args.first, "from")
+    assert first is not None
+    rental = gear.rent(
+        open_db(args), args.unit, args.vendor, first_date=first, last_day_id=args.last_day
+    )
+    print(f"Rental {rental.id}: from {first:%a %d %b} to the wrap of day {args.last_day}.")
+    return 0
+
+
+def cmd_rentals(args: argparse.Namespace) -> int:
+    for line in gear.rentals(open_db(args)):
+        due = f"{line.due_back_at:%a %d %b %H:%M}" if line.due_back_at else "no last day"
+        state = "returned" if line.rental.returned_at else ("OVERDUE" if line.overdue else "out")
+        print(f"{line.rental.id:>4}  {line.label:<16} {line.vendor_name:<24} due {due}  {state}")
     return 0
 
 
