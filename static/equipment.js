@@ -2,7 +2,7 @@
 // checks it out to you; tapping again while you hold it gives it back. Offline, the tap waits
 // in the outbox with its nonce and the time you tapped, and is sent later.
 import { get, post, Offline } from "./api.js";
-import { h, show, notice, link, nonce, momentTime, wallTime, whenSent } from "./ui.js";
+import { h, show, notice, link, nonce, momentTime, wallTime, wallDay, whenSent } from "./ui.js";
 import { whoAmI } from "./session.js";
 import { SAVED, syncLater } from "./home.js";
 
@@ -42,16 +42,22 @@ export async function unitPage(code) {
   const mine = u && who.me && u.holder_name === who.me.person.name;
   const result = h("div", { class: "result", "aria-live": "polite" });
   const tap = h("button", { type: "button", class: "btn checkin" }, mine ? "Give it back" : "Take it");
-  tap.addEventListener("click", () => send("/api/units/scans", { code }, tap, result, unitAnswer));
+  const status = u && u.holder_name
+    ? h("p", { class: "address" }, `With ${u.holder_name}${u.due_back_at ? `, due back ${wallTime(u.due_back_at)}` : ""}.`)
+    : h("p", { class: "address" }, u ? "On the shelf." : "No connection: tap anyway, it is sent later.");
+  const answered = (a, later = false) => {
+    if (a.result === "returned") status.textContent = "On the shelf.";
+    else if (a.result === "checked_out" || a.result === "handed_over") status.textContent = "With you.";
+    return unitAnswer(a, later);
+  };
+  tap.addEventListener("click", () => send("/api/units/scans", { code }, tap, result, answered));
   show(
     h(
       "section",
       { class: "location card" },
       h("p", { class: "kicker" }, u ? u.item_name : "Equipment label"),
       h("h1", null, u ? u.label : `Label ${code}`),
-      u && u.holder_name
-        ? h("p", { class: "address" }, `With ${u.holder_name}${u.due_back_at ? `, due back ${wallTime(u.due_back_at)}` : ""}.`)
-        : h("p", { class: "address" }, u ? "On the shelf." : "No connection: tap anyway, it is sent later."),
+      status,
     ),
     who.me ? h("p", { class: "as" }, `As ${who.me.person.name}`) : null,
     tap,
@@ -170,7 +176,7 @@ export async function stagePage(code) {
       "li",
       { class: "card" },
       h("h2", null, `${capital(orderWord)} ${o.order_id}: ${o.product_name}`),
-      h("p", null, `${o.quantity} for ${o.customer || "stock"}, ${s.words.deadline} ${o.due_on}`),
+      h("p", null, `${o.quantity} for ${o.customer || "stock"}, ${s.words.deadline} ${wallDay(o.due_on)}`),
       tap,
       result,
     );

@@ -40,6 +40,7 @@ def test_scan_a_label_to_take_it_and_again_to_give_it_back(
     expect(page.get_by_role("heading", name="Walkie 31")).to_be_visible()
     page.get_by_role("button", name="Take it").click()
     expect(page.get_by_text("It's yours now")).to_be_visible()
+    expect(page.get_by_text("With you.")).to_be_visible()
     screenshot(page, "equipment-taken")
     assert _holder(prod, unit.id) == person_id
     page.reload()
