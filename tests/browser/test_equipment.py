@@ -123,3 +123,37 @@ def test_a_stage_code_moves_work_on(phone: BrowserContext, prod: Production) -> 
     screenshot(page, "stage-moved-on")
     assert plan.get_order(db, order.id).step == 1
     assert stock.balance(db, order.wip_item_id, welding.place_id) == 6
+
+
+def test_an_offline_stage_scan_is_sent_later_once(phone: BrowserContext, prod: Production) -> None:
+    db = prod.db
+    sanding = plan.add_stage(db, "Sanding", 50)
+    finishing = plan.add_stage(db, "Finishing", 50)
+    table = stock.add_item(db, "Side table", ItemKind.FINISHED_GOOD)
+    plan.define_product(
+        db,
+        table.id,
+        [RoutingStep(stage_id=sanding.id, days=1), RoutingStep(stage_id=finishing.id, days=1)],
+        {},
+    )
+    client = plan.add_client_order(db, "Marlow Offices", table.id, 3, date(2030, 1, 1))
+    order = plan.release(db, client.id, prod.today())
+    plan.start(db, order.id)
+    person_id, _ = prod.crew("Jude Keane", department="Sanding", role="Sander")
+    signed_in(phone, prod, person_id)
+    page = phone.new_page()
+    page.goto(f"/s/{sanding.code}")
+    expect(page.get_by_text("3 for Marlow Offices")).to_be_visible()
+    wait_for_service_worker(page)
+    page.reload()
+    expect(page.get_by_text("3 for Marlow Offices")).to_be_visible()
+    phone.set_offline(True)
+    page.reload()  # the shell and the stage's last answer come from the phone
+    page.get_by_role("button", name="Done here").click()
+    expect(page.get_by_text("Saved — will send when you're back online")).to_be_visible()
+    assert plan.get_order(db, order.id).step == 0
+    phone.set_offline(False)
+    expect(page.locator("#net")).to_be_hidden(timeout=15_000)
+    expect(page.get_by_text("It goes on to Finishing.")).to_be_visible()
+    assert plan.get_order(db, order.id).step == 1
+    assert prod.count("SELECT count(*) FROM stage_scans WHERE person_id = ?", [person_id]) == 1
