@@ -99,7 +99,7 @@ class ScanAnswer(msgspec.Struct, kw_only=True):
 
 
 class UnitPublic(msgspec.Struct, kw_only=True):
-    """What a label's page may show anyone holding the label (the code is printed on it)."""
+    """What a label's page shows a signed-in crew member: the unit and who has it."""
 
     label: str
     item_name: str

@@ -22,9 +22,9 @@ class EquipmentController(Controller):
     @get(
         "/units/{code:str}",
         sync_to_thread=False,
-        summary="What a label's code points at (public: the code is printed on the unit)",
+        summary="What a label points at and who has it (crew only: it names a person)",
     )
-    def unit(self, db: Db, code: FromPath[str]) -> UnitPublic:
+    def unit(self, db: Db, person: CurrentPerson, code: FromPath[str]) -> UnitPublic:
         found = gear.public_unit(db, code)
         if found is None:
             raise NotFound("this code is not a Callboard label", code="unknown_code")

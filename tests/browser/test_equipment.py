@@ -58,6 +58,9 @@ def test_an_unknown_label_and_a_phone_without_a_session(
     page = phone.new_page()
     page.goto(f"/e/{unit.code}")
     expect(page.get_by_text("This phone isn't set up yet")).to_be_visible()
+    expect(page.get_by_text("Walkie 32")).to_have_count(0)  # no name of the unit, nor holder
+    person_id, _ = prod.crew("Kai Lindqvist", department="Art", role="Props")
+    signed_in(phone, prod, person_id)
     page.goto("/e/ZZZZZZZZ")
     expect(page.get_by_text("This label isn't recognised")).to_be_visible()
 

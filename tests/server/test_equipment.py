@@ -74,6 +74,8 @@ def test_scans_need_a_session_and_good_input(
         answer = phones["alice"].post("/api/units/scans", json=body)
         assert answer.status_code == 422, body
     assert phones["alice"].get("/api/units/QQQQQQQQ").status_code == 404
+    # Who holds a unit is a person's name: not for a phone that picked up a label in the street.
+    assert phones["anon"].get(f"/api/units/{codes['unit']}").status_code == 401
 
 
 def test_a_stage_scan_over_http(phones: dict[str, Phone], codes: dict[str, str]) -> None:
