@@ -140,3 +140,21 @@ async def test_film_gear_booked_to_tomorrow_follows_a_moved_day(tmp_path: Path) 
         shown = str(app.screen.query_one("#stock-bookings", Static).render())
         assert f"Wed 02 Dec Main at {quay.name}: Camera A" in shown
     db.conn.close()
+
+
+async def test_the_plan_speaks_print_for_a_print_run(tmp_path: Path) -> None:
+    path = tmp_path / "print.db"
+    db = connect(path)
+    demo_plant.build(db, "print", today=TODAY, now=BUILT_AT)
+    db.conn.close()
+    app = make_app(str(path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("8")
+        await settle(pilot)
+        title = str(app.screen.query_one("#plan-title", Static).render())
+        assert title.startswith("Press plan") and "Press order: Sport section" in title
+        orders = app.screen.query_one("#plan-orders", DataTable)
+        assert [str(c.label) for c in orders.ordered_columns][1:4] == ["Section", "Qty", "Desk"]
+        grid = app.screen.query_one("#plan-grid", DataTable)
+        assert str(grid.ordered_columns[0].label) == "Stages"

@@ -45,10 +45,16 @@ class PlanScreen(DeskScreen):
             yield Table(id="plan-orders", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        self.query_one("#plan-orders", DataTable).add_columns(
-            "#", "Product", "Qty", "For", "Due", "Ends", "Where", "⚠"
-        )
         self.query_one("#plan-orders", DataTable).focus()
+
+    def order_columns(self, words: dict[str, str]) -> None:
+        """The orders' headings in the production's words (a section for a desk, in print)."""
+        orders = self.query_one("#plan-orders", DataTable)
+        headings = ("#", words["product"].capitalize(), "Qty", words["customer"].capitalize())
+        headings += ("Due", "Ends", "Where", "⚠")
+        if tuple(str(c.label) for c in orders.ordered_columns) != headings:
+            orders.clear(columns=True)
+            orders.add_columns(*headings)
 
     def reload(self) -> None:
         today = self.desk.today()
@@ -80,6 +86,7 @@ class PlanScreen(DeskScreen):
                     Text(str(cell.load) if cell.load else "·", style=style, justify="right")
                 )
             grid.add_row(*cells, key=str(row.stage.id))
+        self.order_columns(words)
         orders = self.query_one("#plan-orders", DataTable)
         refill(orders, [order_row(o, words) for o in current.orders])
         if not current.orders:
