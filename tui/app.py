@@ -80,7 +80,7 @@ class CallboardApp(App[None]):
             self.add_mode(mode, partial(screen, self.desk))
 
     def on_mount(self) -> None:
-        self.switch_mode("schedule")
+        self.switch_mode(first_view(self.desk.db_path))
         if self.follow:
             self.follow_events()
 
@@ -120,6 +120,18 @@ def view_commands(screen: Screen[object]) -> Iterable[SystemCommand]:
             f"{screen.title or 'this view'}: press {binding.key_display or key}",
             partial(screen.app.run_action, binding.action, active.node),
         )
+
+
+def first_view(db_path: str) -> str:
+    """A plant or a print run opens on its plan; a film on its schedule."""
+    db = connect(db_path, migrate_schema=False)
+    try:
+        kind = productions.get(db).kind
+    except CallboardError:
+        return "schedule"
+    finally:
+        db.conn.close()
+    return "schedule" if kind == productions.ProductionKind.FILM else "plan"
 
 
 def production_zone(db_path: str) -> ZoneInfo:

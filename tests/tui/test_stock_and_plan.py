@@ -43,6 +43,7 @@ async def test_plan_view_flags_and_moves_an_order(tmp_path: Path) -> None:
     app = make_app(path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
+        assert app.current_mode == "plan"  # a plant opens on its plan
         await pilot.press("8")
         await settle(pilot)
         title = str(app.screen.query_one("#plan-title", Static).render())
