@@ -72,6 +72,10 @@ def _stock(commands: Commands, common: argparse.ArgumentParser) -> None:
     sub.add_argument("--from", dest="first", required=True, metavar="DATE")
     sub.add_argument("--last-day", type=int, required=True, metavar="DAY_ID")
     sub = command(group, common, "rentals", "hires and when they are due back", cmd_rentals)
+    sub = command(
+        group, common, "return-rental", "give a hired unit back to its vendor", cmd_return_rental
+    )
+    sub.add_argument("rental", type=int, metavar="RENTAL_ID")
     sub = command(group, common, "return", "bring a unit back to its home", cmd_return)
     sub.add_argument("unit", type=int, metavar="UNIT_ID")
     sub = command(group, common, "book", "book units (or a kit) to a day", cmd_book)
@@ -231,6 +235,13 @@ def cmd_rentals(args: argparse.Namespace) -> int:
         due = f"{line.due_back_at:%a %d %b %H:%M}" if line.due_back_at else "no last day"
         state = "returned" if line.rental.returned_at else ("OVERDUE" if line.overdue else "out")
         print(f"{line.rental.id:>4}  {line.label:<16} {line.vendor_name:<24} due {due}  {state}")
+    return 0
+
+
+def cmd_return_rental(args: argparse.Namespace) -> int:
+    db = open_db(args)
+    rental = gear.return_rental(db, args.rental)
+    print(f"{gear.get_unit(db, rental.unit_id).label} went back to its vendor.")
     return 0
 
 

@@ -63,3 +63,22 @@ def test_labels_are_written_once(run: Run, plant: Path, tmp_path: Path) -> None:
     stages = tmp_path / "stages.png"
     assert run("--db", plant, "labels", "--stages", "--out", stages).code == 0
     assert stages.exists()
+
+
+def test_film_gear_from_the_command_line(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "film.db"
+    assert run("--db", path, "demo").code == 0
+    booked = run("--db", path, "stock", "bookings").out
+    assert "Camera A" not in booked and "Alexa LF A" in booked  # the package, booked ahead
+    walkies = run("--db", path, "stock", "walkies").out
+    assert "Assistant Directors" in walkies and "issued   5" in walkies
+    places = run("--db", path, "stock", "places").out
+    assert "Production office" in places
+    added = run("--db", path, "stock", "add-unit", "6", "Walkie 17", "--home", "Production office")
+    assert "Added unit" in added.out, added.err
+    rentals = run("--db", path, "stock", "rentals").out
+    assert "Thames Camera Rental" in rentals
+    back = run("--db", path, "stock", "return-rental", "1")
+    assert "went back to its vendor" in back.out
+    again = run("--db", path, "stock", "return-rental", "1")
+    assert "already returned" in one_error_line(again.err)
