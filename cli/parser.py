@@ -23,6 +23,7 @@ from cli.commands import (
     replication,
     reports,
     spreadsheets,
+    stock,
     vendors,
 )
 from cli.common import DEFAULT_DB, PROG
@@ -42,6 +43,7 @@ COMMAND_GROUPS = (
     delivery,
     reports,
     callsheets,
+    stock,
 )
 
 

@@ -22,6 +22,7 @@ from schema import (
     checkins,
     checkouts,
     contracts,
+    demo_plant,
     directory,
     locations,
     marks,
@@ -181,6 +182,7 @@ def build(
         _checkins(db, rng, days, moment)
         _as_it_happened(db, rng, days, cast, moment)
         _callsheet_details(db, days, moment)
+        demo_plant.film_gear(db, on, moment)
         reach.start_from_now(db)  # the demo's made-up history is never mailed out
     return summary(db, called)
 

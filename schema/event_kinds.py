@@ -85,6 +85,31 @@ class EventKind(StrEnum):
     CALLSHEET_SETTINGS_UPDATED = "callsheet.settings_updated"
     CALLSHEET_DAY_UPDATED = "callsheet.day_updated"
 
+    STOCK_ITEM_ADDED = "stock.item_added"
+    STOCK_ITEM_UPDATED = "stock.item_updated"
+    STOCK_PLACE_ADDED = "stock.place_added"
+    STOCK_MOVED = "stock.moved"
+
+    EQUIPMENT_UNIT_ADDED = "equipment.unit_added"
+    EQUIPMENT_CHECKED_OUT = "equipment.checked_out"
+    EQUIPMENT_RETURNED = "equipment.returned"
+    EQUIPMENT_SCANNED = "equipment.scanned"
+    EQUIPMENT_BOOKED = "equipment.booked"
+    EQUIPMENT_UNBOOKED = "equipment.unbooked"
+    EQUIPMENT_RENTED = "equipment.rented"
+
+    PURCHASE_ORDERED = "purchase.ordered"
+    PURCHASE_RECEIVED = "purchase.received"
+
+    PLAN_STAGE_ADDED = "plan.stage_added"
+    PLAN_PRODUCT_DEFINED = "plan.product_defined"
+    PLAN_CLIENT_ORDER_ADDED = "plan.client_order_added"
+    PLAN_ORDER_RELEASED = "plan.order_released"
+    PLAN_ORDER_STARTED = "plan.order_started"
+    PLAN_STAGE_FINISHED = "plan.stage_finished"
+    PLAN_ORDER_SHIPPED = "plan.order_shipped"
+    PLAN_ORDER_RESCHEDULED = "plan.order_rescheduled"
+
     @property
     def family(self) -> str:
         return self.value.split(".", 1)[0]

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 import msgspec
 import sqlite_utils
 
-from schema import bookings, dayrecord, directory, locations, paperwork, rules
+from schema import (
+    bookings,
+    dayrecord,
+    directory,
+    gear,
+    locations,
+    paperwork,
+    plan,
+    rules,
+    stock,
+)
+from schema.clock import utcnow, wall_clock
 from schema.production import get as get_production
 from schema.production import local_now, min_rest, zone
 from schema.store.connection import read
@@ -82,3 +94,134 @@ def _facts(line: bookings.BookingLine) -> rules.BookingFacts:
 
 def _dt(text: str) -> datetime:
     return datetime.fromisoformat(text)
+
+
+# --- things, not people: stock, equipment and the plan ------------------------------------------
+
+
+class StockProblemKind(StrEnum):
+    LOW_STOCK = "low_stock"
+    UNIT_OVERDUE = "unit_overdue"
+    RENTAL_OVERDUE = "rental_overdue"
+    GEAR_DOUBLE_BOOKED = "gear_double_booked"
+    STAGE_OVERLOADED = "stage_overloaded"
+    ORDER_LATE = "order_late"
+
+
+class StockProblem(msgspec.Struct, kw_only=True, frozen=True):
+    """A finding about stock, gear or the plan; shaped like a schedule Problem."""
+
+    kind: StockProblemKind
+    date: date
+    message: str
+    item_id: int | None = None
+    unit_id: int | None = None
+    order_id: int | None = None
+    stage_id: int | None = None
+    day_ids: tuple[int, ...] = ()
+
+
+def find_stock(db: sqlite_utils.Database, *, now: datetime | None = None) -> list[StockProblem]:
+    """Low stock, overdue gear and rentals, double-booked gear, overloaded days, late orders."""
+    moment = now or utcnow()
+    with read(db):
+        today = wall_clock(moment, zone(get_production(db))).date()
+        found = [
+            *_low_stock(db, today),
+            *_overdue(db, moment),
+            *_double_booked_gear(db),
+            *_plan_problems(db, today),
+        ]
+    return sorted(found, key=lambda p: (p.date, p.kind, p.message))
+
+
+def find_all(
+    db: sqlite_utils.Database, *, on: date | None = None, now: datetime | None = None
+) -> list[Problem | StockProblem]:
+    """Every problem: the schedule's and the stock's, by date."""
+    found: list[Problem | StockProblem] = [*find(db, on=on), *find_stock(db, now=now)]
+    chosen = [p for p in found if on is None or p.date == on]
+    return sorted(chosen, key=lambda p: (p.date, str(p.kind)))
+
+
+def _low_stock(db: sqlite_utils.Database, today: date) -> list[StockProblem]:
+    return [
+        StockProblem(
+            kind=StockProblemKind.LOW_STOCK,
+            date=today,
+            item_id=s.item.id,
+            message=f"{s.item.name}: {s.on_hand} {s.item.unit} on hand, "
+            f"below the reorder level of {s.item.reorder_level}",
+        )
+        for s in stock.low_stock(db)
+    ]
+
+
+def _overdue(db: sqlite_utils.Database, now: datetime) -> list[StockProblem]:
+    found = []
+    for line in gear.overdue_units(db, now=now):
+        due = line.unit.due_back_at
+        assert due is not None
+        who = line.holder_name or line.place_name
+        found.append(
+            StockProblem(
+                kind=StockProblemKind.UNIT_OVERDUE,
+                date=due.date(),
+                unit_id=line.unit.id,
+                message=f"{line.unit.label} ({line.item_name}) is overdue from {who} "
+                f"since {due:%a %d %b %H:%M}",
+            )
+        )
+    for rental in gear.rentals(db, now=now):
+        if rental.overdue and rental.due_back_at is not None:
+            found.append(
+                StockProblem(
+                    kind=StockProblemKind.RENTAL_OVERDUE,
+                    date=rental.due_back_at.date(),
+                    unit_id=rental.rental.unit_id,
+                    message=f"{rental.label} was due back to {rental.vendor_name} at "
+                    f"{rental.due_back_at:%a %d %b %H:%M}",
+                )
+            )
+    return found
+
+
+def _double_booked_gear(db: sqlite_utils.Database) -> list[StockProblem]:
+    return [
+        StockProblem(
+            kind=StockProblemKind.GEAR_DOUBLE_BOOKED,
+            date=c.date,
+            unit_id=c.unit_id,
+            day_ids=c.day_ids,
+            message=f"{c.label} is booked on two days at once on {c.date.isoformat()}",
+        )
+        for c in gear.double_bookings(db)
+    ]
+
+
+def _plan_problems(db: sqlite_utils.Database, today: date) -> list[StockProblem]:
+    current = plan.plan(db, today=today, start_on=today - timedelta(days=7), days=67)
+    order_word = current.words["order"]
+    found = [
+        StockProblem(
+            kind=StockProblemKind.STAGE_OVERLOADED,
+            date=o.date,
+            stage_id=o.stage_id,
+            message=f"{o.stage_name} is overloaded on {o.date:%a %d %b}: "
+            f"{o.load} planned, capacity {o.capacity}",
+        )
+        for o in current.overloads
+    ]
+    for line in current.orders:
+        if line.late:
+            found.append(
+                StockProblem(
+                    kind=StockProblemKind.ORDER_LATE,
+                    date=line.order.due_on,
+                    order_id=line.order.id,
+                    message=f"{order_word.capitalize()} {line.order.id} ({line.product_name}"
+                    f"{', ' + line.customer if line.customer else ''}) is late: due "
+                    f"{line.order.due_on:%a %d %b}, planned to finish {line.planned_end:%a %d %b}",
+                )
+            )
+    return found

@@ -36,6 +36,7 @@ from server.api.checkins import CheckinController
 from server.api.checkouts import CheckoutController
 from server.api.contracts import ContractController
 from server.api.crew import CrewController
+from server.api.equipment import EquipmentController
 from server.api.pages import PageController
 from server.api.paperwork import PaperworkController
 from server.api.push import PushController
@@ -91,6 +92,7 @@ def create_app(
             PageController,
             PushController,
             PaperworkController,
+            EquipmentController,
             _static_router(settings.static_dir),
         ],
         dependencies=DEPENDENCIES,

@@ -20,6 +20,11 @@ async function route() {
       await whoAmI();
       return await sheetPage(decodeURIComponent(m[1]), decodeURIComponent(m[2]));
     }
+    if ((m = /^\/([es])\/([^/]+)\/?$/.exec(path))) {
+      const { unitPage, stagePage } = await import("./equipment.js");
+      const code = decodeURIComponent(m[2]);
+      return await (m[1] === "e" ? unitPage(code) : stagePage(code));
+    }
     if ((m = /^\/contracts(?:\/(\d+))?\/?$/.exec(path))) {
       const { contractsPage } = await import("./contracts.js");
       return await contractsPage(m[1] ? Number(m[1]) : null);

@@ -9,7 +9,7 @@
 // `uv run python -m tests.browser.stamp` rewrites it).
 importScripts("/static/outbox.js");
 
-const VERSION = "0adf6313c0";
+const VERSION = "a954f4adec";
 const SHELL_CACHE = `callboard-shell-${VERSION}`;
 const API_CACHE = "callboard-api-v1";
 const SHELL = [
@@ -28,14 +28,15 @@ const SHELL = [
   "/static/push.js",
   "/static/paperwork.js",
   "/static/sheet.js",
+  "/static/equipment.js",
   "/static/icons/icon-192.png",
   "/manifest.webmanifest",
 ];
 // Pages of the app (everything else, e.g. /ics/ feeds or documents, goes to the network).
-const APP_PAGE = /^\/(?:$|index\.html$|p\/|l\/|contracts(?:\/|$)|sheet\/)/;
+const APP_PAGE = /^\/(?:$|index\.html$|p\/|l\/|e\/|s\/|contracts(?:\/|$)|sheet\/)/;
 // API reads worth keeping for offline use (never documents, never anything with a token).
 const SAVED_API =
-  /^\/api\/(?:me|home|contracts(?:\/\d+)?|locations\/[^/]+|paperwork|bookings|callsheets\/[^/]+\/[^/]+)$/;
+  /^\/api\/(?:me|home|contracts(?:\/\d+)?|locations\/[^/]+|paperwork|bookings|callsheets\/[^/]+\/[^/]+|units\/[A-Za-z0-9]+|stages\/[A-Za-z0-9]+)$/;
 const NETWORK_WAIT_MS = 6000;
 
 self.addEventListener("install", (event) => {

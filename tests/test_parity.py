@@ -87,3 +87,12 @@ def test_every_notice_kind_has_its_card_on_the_phone() -> None:
     labels = text[text.index("function kindLabel") :]
     labelled = set(re.findall(r"^\s+([a-z_]+): \"", labels, flags=re.M))
     assert {str(k) for k in NoticeKind} <= labelled
+
+
+def test_every_scan_answer_has_a_sentence_in_the_pwa() -> None:
+    from schema.gear import ScanResult
+    from schema.plan import StageScanResult
+
+    text = (ROOT / "static" / "equipment.js").read_text()
+    cases = set(re.findall(r'case "([a-z_]+)":', text))
+    assert {str(r) for r in ScanResult} | {str(r) for r in StageScanResult} <= cases

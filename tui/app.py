@@ -29,7 +29,9 @@ from tui.screens.contracts import ContractsScreen
 from tui.screens.deliveries import DeliveriesScreen
 from tui.screens.locations import LocationsScreen
 from tui.screens.people import PeopleScreen
+from tui.screens.plan import PlanScreen
 from tui.screens.schedule import ScheduleScreen
+from tui.screens.stock import StockScreen
 from tui.widgets.navbar import VIEWS
 
 FOLLOW_SECONDS = 0.5
@@ -41,6 +43,8 @@ SCREENS: dict[str, type[DeskScreen]] = {
     "arrivals": ArrivalsScreen,
     "changes": ChangesScreen,
     "deliveries": DeliveriesScreen,
+    "stock": StockScreen,
+    "plan": PlanScreen,
 }
 HINTS = {
     "schedule": "Shoot days, who is called, paperwork and problems",
@@ -50,9 +54,11 @@ HINTS = {
     "arrivals": "Today's arrivals board, live",
     "changes": "Change notices and who has acknowledged them",
     "deliveries": "Email and push: who got what, who has not confirmed",
+    "stock": "Stock on hand, equipment units and who has them",
+    "plan": "Orders over dates by department, overloads and late orders",
 }
 # Views reached by key and palette, not (yet) on the nav strip: it has no room at 80 columns.
-EXTRA_VIEWS = (("7", "deliveries", "Deliveries"),)
+EXTRA_VIEWS = (("9", "deliveries", "Deliveries"),)
 
 
 class CallboardApp(App[None]):
@@ -82,7 +88,7 @@ class CallboardApp(App[None]):
 
     def on_mount(self) -> None:
         install_log()
-        self.switch_mode("schedule")
+        self.switch_mode(first_view(self.desk.db_path))
         if self.follow:
             self.follow_events()
 
@@ -163,6 +169,18 @@ def view_commands(screen: Screen[object]) -> Iterable[SystemCommand]:
             f"{screen.title or 'this view'}: press {binding.key_display or key}",
             partial(screen.app.run_action, binding.action, active.node),
         )
+
+
+def first_view(db_path: str) -> str:
+    """A plant or a print run opens on its plan; a film on its schedule."""
+    db = connect(db_path, migrate_schema=False)
+    try:
+        kind = productions.get(db).kind
+    except CallboardError:
+        return "schedule"
+    finally:
+        db.conn.close()
+    return "schedule" if kind == productions.ProductionKind.FILM else "plan"
 
 
 def production_zone(db_path: str) -> ZoneInfo:

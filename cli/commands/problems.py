@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from datetime import date
 
 from cli.common import Commands, command, open_db, parse_date, print_json
 from schema import problems
+from schema.problems import StockProblem
 from schema.rules import plural
 from schema.types import Problem
 
@@ -22,7 +24,7 @@ def register(commands: Commands, common: argparse.ArgumentParser) -> None:
 def cmd_problems(args: argparse.Namespace) -> int:
     db = open_db(args)
     on = parse_date(args.date)
-    found = problems.find(db, on=on)
+    found = problems.find_all(db, on=on)
     if args.json:
         print_json(found)
         return 0
@@ -30,7 +32,7 @@ def cmd_problems(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_problems(found: list[Problem], on: date | None) -> None:
+def print_problems(found: Sequence[Problem | StockProblem], on: date | None) -> None:
     if not found:
         print(f"No problems{f' on {on.isoformat()}' if on else ''}.")
         return

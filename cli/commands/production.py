@@ -43,6 +43,12 @@ def _demo(commands: Commands, common: argparse.ArgumentParser) -> None:
         "--today", metavar="DATE", help="the date the demo treats as today (default: today)"
     )
     sub.add_argument("--force", action="store_true", help="replace an existing production file")
+    sub.add_argument(
+        "--kind",
+        choices=[str(k) for k in production.ProductionKind],
+        default="film",
+        help="film (the default), or a furniture plant or a newspaper's print run",
+    )
 
 
 def _init(commands: Commands, common: argparse.ArgumentParser) -> None:
@@ -141,13 +147,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
         options: dict[str, Any] = {"size": args.size, "seed": args.seed, "today": today}
         if args.base_url:
             options["base_url"] = production.normalize_base_url(args.base_url)
-        summary = demo.build(db, **options)
+        if args.kind == "film":
+            summary = demo.build(db, **options)
+        else:
+            from schema import demo_plant
+
+            options.pop("size")
+            options.pop("seed")
+            summary = demo_plant.build(db, args.kind, **options)
     except BaseException:
         db.conn.close()
         remove_production_file(path)
         raise
     db.conn.close()
-    print(f"Built the {args.size} demo production in {path}")
+    print(f"Built the {args.size if args.kind == 'film' else args.kind} demo production in {path}")
     for key, value in _fields(summary).items():
         print(f"  {key.replace('_', ' ')}: {value}")
     print(f"Next: `callboard --db {path} welcome`, then `callboard --db {path}`")

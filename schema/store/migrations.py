@@ -492,6 +492,200 @@ def _v8_callsheets(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v9_stock_and_plan(db: sqlite_utils.Database) -> None:
+    """Stock, equipment and the production plan (issue 13).
+
+    Quantities are whole numbers of an item's unit (a material kept by weight uses g or kg as
+    its unit). The movement ledger is append-only; `stock_balances` is its cached sum, updated in
+    the same transaction by a conditional UPDATE that cannot take a balance below zero.
+    """
+    run_script(
+        db,
+        """
+        CREATE TABLE stock_items (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            kind TEXT NOT NULL,
+            unit TEXT NOT NULL DEFAULT 'each',
+            reorder_level INTEGER NOT NULL DEFAULT 0 CHECK (reorder_level >= 0),
+            notes TEXT NOT NULL DEFAULT '',
+            version INTEGER NOT NULL DEFAULT 1
+        );
+        -- Where stock can be: a store, a location, a department or stage, a vendor, a person.
+        CREATE TABLE stock_places (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            name TEXT NOT NULL,
+            location_id INTEGER REFERENCES locations(id) ON DELETE SET NULL,
+            vendor_id INTEGER REFERENCES vendors(id) ON DELETE SET NULL,
+            person_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
+            UNIQUE (kind, name)
+        );
+        CREATE UNIQUE INDEX stock_places_person ON stock_places(person_id)
+            WHERE person_id IS NOT NULL;
+        CREATE TABLE stock_movements (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            item_id INTEGER NOT NULL REFERENCES stock_items(id) ON DELETE RESTRICT,
+            from_place_id INTEGER REFERENCES stock_places(id) ON DELETE RESTRICT,
+            to_place_id INTEGER REFERENCES stock_places(id) ON DELETE RESTRICT,
+            quantity INTEGER NOT NULL CHECK (quantity > 0),
+            unit_id INTEGER,
+            order_id INTEGER,
+            reason TEXT NOT NULL DEFAULT '',
+            actor TEXT NOT NULL,
+            nonce TEXT NOT NULL,
+            CHECK (from_place_id IS NOT NULL OR to_place_id IS NOT NULL),
+            CHECK (from_place_id IS NOT to_place_id),
+            UNIQUE (actor, nonce)
+        );
+        CREATE INDEX stock_movements_item ON stock_movements(item_id, id);
+        CREATE TRIGGER stock_movements_no_update BEFORE UPDATE ON stock_movements
+            BEGIN SELECT RAISE(ABORT, 'stock movements are append-only'); END;
+        CREATE TRIGGER stock_movements_no_delete BEFORE DELETE ON stock_movements
+            BEGIN SELECT RAISE(ABORT, 'stock movements are append-only'); END;
+        CREATE TABLE stock_balances (
+            item_id INTEGER NOT NULL REFERENCES stock_items(id) ON DELETE CASCADE,
+            place_id INTEGER NOT NULL REFERENCES stock_places(id) ON DELETE RESTRICT,
+            quantity INTEGER NOT NULL CHECK (quantity >= 0),
+            PRIMARY KEY (item_id, place_id)
+        );
+        -- One physical piece of equipment (a quantity of 1 of its item), with a QR label.
+        CREATE TABLE equipment_units (
+            id INTEGER PRIMARY KEY,
+            item_id INTEGER NOT NULL REFERENCES stock_items(id) ON DELETE RESTRICT,
+            label TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            code TEXT NOT NULL UNIQUE,
+            kit TEXT NOT NULL DEFAULT '',
+            home_place_id INTEGER NOT NULL REFERENCES stock_places(id),
+            place_id INTEGER NOT NULL REFERENCES stock_places(id),
+            holder_person_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
+            out_since TEXT,
+            due_back_at TEXT,
+            issued_day_id INTEGER REFERENCES days(id) ON DELETE SET NULL,
+            issued_to TEXT,
+            accepted_by TEXT,
+            vendor_id INTEGER REFERENCES vendors(id) ON DELETE SET NULL,
+            version INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE INDEX equipment_units_kit ON equipment_units(kit);
+        -- What a phone's scan of a label was answered, so a replayed nonce gets the same words.
+        CREATE TABLE equipment_scans (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            unit_id INTEGER REFERENCES equipment_units(id) ON DELETE SET NULL,
+            code TEXT NOT NULL,
+            nonce TEXT NOT NULL,
+            result TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            happened_at TEXT NOT NULL,
+            replayed INTEGER NOT NULL DEFAULT 0,
+            previous_holder TEXT,
+            UNIQUE (person_id, nonce)
+        );
+        CREATE TABLE gear_bookings (
+            id INTEGER PRIMARY KEY,
+            unit_id INTEGER NOT NULL REFERENCES equipment_units(id) ON DELETE CASCADE,
+            day_id INTEGER NOT NULL REFERENCES days(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            UNIQUE (unit_id, day_id)
+        );
+        CREATE INDEX gear_bookings_day ON gear_bookings(day_id);
+        -- A unit hired from a vendor: due back at the wrap of its last day (which may move).
+        CREATE TABLE gear_rentals (
+            id INTEGER PRIMARY KEY,
+            unit_id INTEGER NOT NULL REFERENCES equipment_units(id) ON DELETE CASCADE,
+            vendor_id INTEGER NOT NULL REFERENCES vendors(id) ON DELETE RESTRICT,
+            first_date TEXT NOT NULL,
+            last_day_id INTEGER REFERENCES days(id) ON DELETE SET NULL,
+            returned_at TEXT,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE purchase_orders (
+            id INTEGER PRIMARY KEY,
+            vendor_id INTEGER NOT NULL REFERENCES vendors(id) ON DELETE RESTRICT,
+            expected_on TEXT,
+            status TEXT NOT NULL DEFAULT 'open',
+            notes TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE purchase_order_lines (
+            id INTEGER PRIMARY KEY,
+            order_id INTEGER NOT NULL REFERENCES purchase_orders(id) ON DELETE CASCADE,
+            item_id INTEGER NOT NULL REFERENCES stock_items(id) ON DELETE RESTRICT,
+            quantity INTEGER NOT NULL CHECK (quantity > 0),
+            received INTEGER NOT NULL DEFAULT 0 CHECK (received >= 0 AND received <= quantity)
+        );
+        -- The plan: departments or stages with a capacity per day, each a stock place.
+        CREATE TABLE plan_stages (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            position INTEGER NOT NULL DEFAULT 0,
+            capacity_per_day INTEGER NOT NULL CHECK (capacity_per_day > 0),
+            place_id INTEGER NOT NULL REFERENCES stock_places(id),
+            code TEXT NOT NULL UNIQUE
+        );
+        -- A product's routing (ordered stages, days each) and bill of materials.
+        CREATE TABLE routing_steps (
+            product_id INTEGER NOT NULL REFERENCES stock_items(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            stage_id INTEGER NOT NULL REFERENCES plan_stages(id) ON DELETE RESTRICT,
+            days INTEGER NOT NULL CHECK (days > 0),
+            PRIMARY KEY (product_id, position)
+        );
+        CREATE TABLE bom_lines (
+            product_id INTEGER NOT NULL REFERENCES stock_items(id) ON DELETE CASCADE,
+            component_id INTEGER NOT NULL REFERENCES stock_items(id) ON DELETE RESTRICT,
+            quantity INTEGER NOT NULL CHECK (quantity > 0),
+            PRIMARY KEY (product_id, component_id)
+        );
+        CREATE TABLE client_orders (
+            id INTEGER PRIMARY KEY,
+            customer TEXT NOT NULL,
+            product_id INTEGER NOT NULL REFERENCES stock_items(id) ON DELETE RESTRICT,
+            quantity INTEGER NOT NULL CHECK (quantity > 0),
+            due_on TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE production_orders (
+            id INTEGER PRIMARY KEY,
+            client_order_id INTEGER REFERENCES client_orders(id) ON DELETE SET NULL,
+            product_id INTEGER NOT NULL REFERENCES stock_items(id) ON DELETE RESTRICT,
+            wip_item_id INTEGER NOT NULL REFERENCES stock_items(id) ON DELETE RESTRICT,
+            quantity INTEGER NOT NULL CHECK (quantity > 0),
+            due_on TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'planned',
+            step INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE order_steps (
+            order_id INTEGER NOT NULL REFERENCES production_orders(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            stage_id INTEGER NOT NULL REFERENCES plan_stages(id) ON DELETE RESTRICT,
+            start_on TEXT NOT NULL,
+            end_on TEXT NOT NULL,
+            finished_at TEXT,
+            PRIMARY KEY (order_id, position)
+        );
+        CREATE INDEX order_steps_stage ON order_steps(stage_id, start_on);
+        CREATE TABLE stage_scans (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            nonce TEXT NOT NULL,
+            order_id INTEGER,
+            stage_id INTEGER,
+            result TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            UNIQUE (person_id, nonce)
+        );
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _v1_core,
     _v2_feed_indexes,
@@ -501,6 +695,7 @@ MIGRATIONS: list[Migration] = [
     _v6_paperwork,
     _v7_day_as_it_happened,
     _v8_callsheets,
+    _v9_stock_and_plan,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -23,6 +23,7 @@ SHELL_PATHS = [
     "/contracts/{contract_id:str}",
     "/sheet/{on:str}/{unit:str}",
 ]
+SHELL_PATHS += ["/e/{code:str}", "/s/{code:str}"]  # equipment labels and stage codes
 
 
 class Health(msgspec.Struct):

@@ -170,7 +170,7 @@ class PeopleScreen(DeskScreen):
             now = self.desk.now()
             self.change(
                 lambda db: reach.send_invites(db, [person_id], now=now),
-                done="Link queued to email: Deliveries (7) shows when it is sent.",
+                done="Link queued to email: Deliveries (9) shows when it is sent.",
             )
 
     def action_sessions(self) -> None:

@@ -12,6 +12,8 @@ VIEWS: tuple[tuple[str, str, str], ...] = (
     ("4", "locations", "Locations"),
     ("5", "arrivals", "Arrivals"),
     ("6", "changes", "Changes"),
+    ("7", "stock", "Stock"),
+    ("8", "plan", "Plan"),
 )
 
 

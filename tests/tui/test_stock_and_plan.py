@@ -1,0 +1,161 @@
+"""The Stock and Plan views on the manufacturing demo: low stock, overdue units, overloaded days
+and late orders shown; an order started and moved on from the keyboard moves its stock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable, Static
+
+from schema import demo_plant, plan, stock
+from schema.store.connection import connect
+from tests.tui.conftest import BUILT_AT, TODAY, make_app, settle
+
+
+def _plant(tmp_path: Path) -> str:
+    path = tmp_path / "plant.db"
+    db = connect(path)
+    demo_plant.build(db, "manufacturing", today=TODAY, now=BUILT_AT)
+    db.conn.close()
+    return str(path)
+
+
+def _cells(table: DataTable[object]) -> list[list[str]]:
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_stock_view_flags_low_stock_and_overdue_units(tmp_path: Path) -> None:
+    app = make_app(_plant(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+        items = _cells(app.screen.query_one("#stock-items", DataTable))
+        assert [(r[0], r[-1]) for r in items if r[-1]] == [("Carton", "low")]
+        units = _cells(app.screen.query_one("#stock-units", DataTable))
+        assert [r[0] for r in units if r[-1] == "overdue"] == ["Forklift 1"]
+        summary = str(app.screen.query_one("#stock-problems", Static).render())
+        assert "2 stock problems" in summary
+
+
+async def test_plan_view_flags_and_moves_an_order(tmp_path: Path) -> None:
+    path = _plant(tmp_path)
+    app = make_app(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert app.current_mode == "plan"  # a plant opens on its plan
+        await pilot.press("8")
+        await settle(pilot)
+        title = str(app.screen.query_one("#plan-title", Static).render())
+        assert "Master production plan" in title and "2 overloaded days, 1 late" in title
+        orders = app.screen.query_one("#plan-orders", DataTable)
+        assert _cells(orders)[0][0] == "4" and _cells(orders)[0][-1] == "late"
+        await pilot.press("s")  # start the selected (first) order
+        await settle(pilot)
+        await pilot.press("n")  # cutting done: on to assembly
+        await settle(pilot)
+        assert _cells(orders)[0][6] == "Assembly"
+    db = connect(path)
+    order = plan.get_order(db, 4)
+    assembly = next(s for s in plan.stages(db) if s.name == "Assembly")
+    assert stock.balance(db, order.wip_item_id, assembly.place_id) == 12
+    db.conn.close()
+
+
+async def test_reschedule_an_order_from_the_plan(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from tests.tui.conftest import fill
+
+    path = _plant(tmp_path)
+    app = make_app(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("8")
+        await settle(pilot)
+        await pilot.press("r")  # the first order: Harrow Hotels, late
+        await settle(pilot)
+        await fill(pilot, (TODAY - timedelta(days=1)).isoformat())
+        await pilot.press("enter")
+        await settle(pilot)
+        title = str(app.screen.query_one("#plan-title", Static).render())
+        assert "0 late" in title
+    db = connect(path)
+    steps = plan.steps_of(db, 4)
+    assert steps[0].start_on == TODAY - timedelta(days=1)
+    db.conn.close()
+
+
+async def test_receive_stock_from_the_stock_view(tmp_path: Path) -> None:
+    from tests.tui.conftest import fill
+
+    path = _plant(tmp_path)
+    db = connect(path)
+    carton = stock.find_item(db, "Carton")
+    assert carton is not None
+    before = stock.stock(db)
+    app = make_app(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        dialog = app.screen
+        from textual.widgets import Select
+
+        dialog.query_one("#field-item_id", Select).value = str(carton.id)
+        await pilot.press("tab")
+        await fill(pilot, "100")
+        await pilot.press("enter")
+        await settle(pilot)
+        items = _cells(app.screen.query_one("#stock-items", DataTable))
+        assert [r[-1] for r in items if r[0] == "Carton"] == [""]  # no longer low
+    on_hand = {s.item.name: s.on_hand for s in stock.stock(db)}
+    was = {s.item.name: s.on_hand for s in before}
+    assert on_hand["Carton"] == was["Carton"] + 100
+    db.conn.close()
+
+
+async def test_film_gear_booked_to_tomorrow_follows_a_moved_day(tmp_path: Path) -> None:
+    from schema import demo, gear, locations, schedule
+
+    path = tmp_path / "film.db"
+    db = connect(path)
+    demo.build(db, size="small", seed=7, today=TODAY, now=BUILT_AT)
+    app = make_app(str(path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+        shown = str(app.screen.query_one("#stock-bookings", Static).render())
+        assert "Wed 02 Dec Main at" in shown and "Camera A (5 units)" in shown
+        [booking, *_] = gear.bookings(db)
+        day = schedule.get_day(db, booking.day_id)
+        quay = next(p for p in locations.list_locations(db) if p.id != day.location_id)
+        schedule.move_day(db, day.id, day.version, location_id=quay.id)  # another process
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+        shown = str(app.screen.query_one("#stock-bookings", Static).render())
+        assert f"Wed 02 Dec Main at {quay.name}: Camera A" in shown
+    db.conn.close()
+
+
+async def test_the_plan_speaks_print_for_a_print_run(tmp_path: Path) -> None:
+    path = tmp_path / "print.db"
+    db = connect(path)
+    demo_plant.build(db, "print", today=TODAY, now=BUILT_AT)
+    db.conn.close()
+    app = make_app(str(path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("8")
+        await settle(pilot)
+        title = str(app.screen.query_one("#plan-title", Static).render())
+        assert title.startswith("Press plan") and "Press order: Sport section" in title
+        orders = app.screen.query_one("#plan-orders", DataTable)
+        assert [str(c.label) for c in orders.ordered_columns][1:4] == ["Section", "Qty", "Desk"]
+        grid = app.screen.query_one("#plan-grid", DataTable)
+        assert str(grid.ordered_columns[0].label) == "Stages"

@@ -1,0 +1,193 @@
+"""Stock: items with what is on hand (low ones flagged), equipment units and who has them."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import sqlite_utils
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from schema import gear, problems, stock, validate
+from schema.event_kinds import family
+from schema.gear import Booking, UnitLine
+from schema.problems import StockProblem
+from schema.stock import ItemStock, MoveIn, MoveKind, Place, PlaceKind
+from tui.context import Desk
+from tui.dialogs.form import Field, FormDialog, Values
+from tui.dialogs.parse import whole_number
+from tui.screens.base import DeskScreen
+from tui.widgets.tables import Row, Table, clip, refill, selected_key
+
+
+class StockData(NamedTuple):
+    items: list[ItemStock]
+    units: list[UnitLine]
+    problems: list[StockProblem]
+    bookings: list[Booking]
+    places: list[Place]
+
+
+def load(desk: Desk) -> Any:
+    def query(db: sqlite_utils.Database) -> StockData:
+        now = desk.now()
+        today = desk.today()
+        return StockData(
+            stock.stock(db),
+            gear.list_units(db, now=now),
+            problems.find_stock(db, now=now),
+            [b for b in gear.bookings(db) if b.date >= today],
+            stock.list_places(db),
+        )
+
+    return query
+
+
+class StockScreen(DeskScreen):
+    VIEW = "stock"
+    WATCH = family("stock", "equipment", "purchase", "plan")
+    BINDINGS = [
+        Binding("i", "receive", "Receive"),
+        Binding("b", "bring_back", "Unit back"),
+    ]
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__(desk)
+        self.units: dict[int, UnitLine] = {}
+        self.data: StockData | None = None
+
+    def compose_view(self) -> ComposeResult:
+        with Vertical(id="stock-body"):
+            yield Static("", id="stock-problems", markup=False)
+            yield Static("", id="stock-bookings", markup=False)
+            yield Table(id="stock-items", cursor_type="row", zebra_stripes=True)
+            yield Table(id="stock-units", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#stock-items", DataTable).add_columns(
+            "Item", "Kind", "On hand", "Reorder", "Where", "⚠"
+        )
+        self.query_one("#stock-units", DataTable).add_columns(
+            "Unit", "Item", "Where", "Due back", "⚠"
+        )
+        self.query_one("#stock-items", DataTable).focus()
+
+    def reload(self) -> None:
+        self.fetch("stock", load(self.desk), self.show_stock)
+
+    def show_stock(self, data: StockData) -> None:
+        self.data = data
+        self.query_one("#stock-bookings", Static).update(booking_lines(data.bookings))
+        refill(self.query_one("#stock-items", DataTable), [item_row(s) for s in data.items])
+        self.units = {u.unit.id: u for u in data.units}
+        refill(self.query_one("#stock-units", DataTable), [unit_row(u) for u in data.units])
+        found = [p for p in data.problems if p.kind in LISTED]
+        text = Text(f"{len(found)} stock problem{'s' if len(found) != 1 else ''}", style="bold")
+        for problem in found[:4]:
+            text.append(f"\n  {problem.message}", style="red")
+        self.query_one("#stock-problems", Static).update(text)
+
+    def action_bring_back(self) -> None:
+        key = selected_key(self.query_one("#stock-units", DataTable))
+        line = self.units.get(int(key)) if key else None
+        if line is None or not line.out:
+            self.notify("Choose a unit that is out", timeout=4)
+            return
+        now = self.desk.now()
+        self.change(
+            lambda db: gear.return_unit(db, line.unit.id, accepted_by="coordinator", now=now),
+            done=f"{line.unit.label} is back",
+        )
+
+    def action_receive(self) -> None:
+        if self.data is None:
+            return
+        # Equipment arrives as labelled units (`callboard stock` / gear.add_unit), not as counts.
+        items = tuple(
+            (s.item.name, str(s.item.id)) for s in self.data.items if s.item.kind != "equipment"
+        )
+        if not items:
+            self.notify("No items to receive yet: add one with `callboard stock add-item`")
+            return
+        stores = [p for p in self.data.places if p.kind != PlaceKind.PERSON]
+        places = tuple((p.name, str(p.id)) for p in stores)
+        fields = [
+            Field("item_id", "Item", items[0][1], options=items),
+            Field("quantity", "Quantity", ""),
+            Field("to", "Into", places[0][1] if places else "", options=places),
+            Field("reason", "Delivery note or reason", ""),
+        ]
+        now = self.desk.now()
+
+        def save(db: sqlite_utils.Database, values: Values) -> Any:
+            with validate.checks() as check:
+                quantity = check(whole_number, values["quantity"], "quantity")
+                check(validate.text, values["to"], "to", required=True)
+            move = MoveIn(
+                kind=MoveKind.RECEIVE,
+                item_id=int(values["item_id"]),
+                quantity=quantity,
+                to_place_id=int(values["to"]),
+                reason=values["reason"],
+            )
+            return stock.record(db, move, now=now)
+
+        done = "Received"
+        self.app.push_screen(FormDialog(self.desk, "Receive stock", fields, save, lambda _: done))
+
+
+def booking_lines(bookings: list[Booking]) -> Text:
+    """Gear booked ahead, one line per day and kit: follows the day's date and location."""
+    grouped: dict[tuple[int, str], list[Booking]] = {}
+    for booking in bookings:
+        grouped.setdefault((booking.day_id, booking.kit or booking.label), []).append(booking)
+    text = Text("Booked ahead", style="bold")
+    if not grouped:
+        text.append(": nothing", style="dim")
+    for (_, kit), held in list(grouped.items())[:3]:
+        first = held[0]
+        where = first.location_name or "location TBC"
+        text.append(f"\n  {first.date:%a %d %b} {first.unit_name} at {where}: {kit}")
+        text.append(f" ({len(held)} unit{'s' if len(held) != 1 else ''})", style="dim")
+    return text
+
+
+LISTED = {
+    problems.StockProblemKind.LOW_STOCK,
+    problems.StockProblemKind.UNIT_OVERDUE,
+    problems.StockProblemKind.RENTAL_OVERDUE,
+    problems.StockProblemKind.GEAR_DOUBLE_BOOKED,
+}
+
+
+def item_row(line: ItemStock) -> Row:
+    item = line.item
+    where = ", ".join(f"{b.place_name} {b.quantity}" for b in line.places)
+    return Row(
+        str(item.id),
+        (
+            clip(item.name, 26),
+            item.kind.replace("_", " "),
+            Text(f"{line.on_hand} {item.unit}", justify="right"),
+            str(item.reorder_level or ""),
+            clip(where, 30),
+            Text("low", style="bold red") if line.low else "",
+        ),
+    )
+
+
+def unit_row(line: UnitLine) -> Row:
+    due = line.unit.due_back_at
+    return Row(
+        str(line.unit.id),
+        (
+            clip(line.unit.label, 16),
+            clip(line.item_name, 20),
+            clip(line.holder_name or line.place_name, 22),
+            f"{due:%a %d %b %H:%M}" if due and line.out else "",
+            Text("overdue", style="bold red") if line.overdue else "",
+        ),
+    )
