@@ -352,14 +352,6 @@ class ScheduleScreen(DeskScreen):
         if (line := self.chosen_line()) is not None:
             self.app.push_screen(forms.call_time_form(self.desk, line))
 
-
-def paper_cell(line: CallLine) -> Text:
-    """The contract status, or what required paperwork is missing (in red) when any is."""
-    if not line.missing:
-        return status_cell(line.contract_status)
-    more = f" +{len(line.missing) - 1}" if len(line.missing) > 1 else ""
-    return Text(clip(line.missing[0], 22) + more, style="bold red")
-
     # --- call sheet ------------------------------------------------------------------------
 
     def action_publish(self) -> None:
@@ -382,3 +374,11 @@ def paper_cell(line: CallLine) -> Text:
                 lambda db: callsheets.publish(db, day.date, day.unit, now=now),
                 f"Published the call sheet for {day.unit} unit, {day.date:%a %d %b}",
             )
+
+
+def paper_cell(line: CallLine) -> Text:
+    """The contract status, or what required paperwork is missing (in red) when any is."""
+    if not line.missing:
+        return status_cell(line.contract_status)
+    more = f" +{len(line.missing) - 1}" if len(line.missing) > 1 else ""
+    return Text(clip(line.missing[0], 22) + more, style="bold red")
