@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from cli.common import Commands, base_url, command, open_db, print_json, warn_if_local
+from cli.common import Commands, actor, base_url, command, open_db, print_json, warn_if_local
 from schema import directory, links
 from schema.errors import NotFound
 from schema.rules import plural
@@ -53,7 +53,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
     ids = [p.id for p in directory.list_people(db)] if args.all else list(args.person)
     if not ids:
         raise NotFound("the directory has nobody to invite yet")
-    issued = links.issue_links(db, ids, base_url=base_url(args))
+    issued = links.issue_links(db, ids, base_url=base_url(args), actor=actor(args))
     warn_if_local(db, args)
     if args.json:
         print_json(issued)
@@ -69,7 +69,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     """A lost phone or a departure: everything that lets this person in stops working."""
     db = open_db(args)
     person = directory.get_person(db, args.person)
-    count = links.revoke_all(db, person.id)
+    count = links.revoke_all(db, person.id, actor=actor(args))
     print(
         f"{person.name}: {plural(count, 'link, session or feed', 'links, sessions and feeds')}"
         " revoked; `callboard invite --person ID` gives them a fresh link."

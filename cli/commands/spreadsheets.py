@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from cli.common import Commands, command, fail, open_db
+from cli.common import Commands, actor, command, fail, open_db
 from schema.rules import plural
 
 
@@ -48,7 +48,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from schema.outputs.spreadsheets import import_people_file
 
     db = open_db(args)
-    result = import_people_file(db, args.file)
+    result = import_people_file(db, args.file, actor=actor(args))
     print(f"Imported {plural(result.people, 'person', 'people')} from {args.file}.")
     return 0
 

@@ -211,12 +211,18 @@ def _check_repeated_email(email: str, earlier: dict[str, str], line: int) -> Non
 
 # --- export -------------------------------------------------------------------------------------
 
-EXPORTS = ("people", "schedule", "checkins")
+EXPORTS = ("people", "schedule", "checkins", "changes", "audit")
 
 
 def export_rows(db: sqlite_utils.Database, what: str) -> list[dict[str, Any]]:
     """The rows of one export, as plain dicts with stable column order."""
-    queries = {"people": PEOPLE_SQL, "schedule": SCHEDULE_SQL, "checkins": CHECKINS_SQL}
+    queries = {
+        "people": PEOPLE_SQL,
+        "schedule": SCHEDULE_SQL,
+        "checkins": CHECKINS_SQL,
+        "changes": CHANGES_SQL,
+        "audit": AUDIT_SQL,
+    }
     if what not in queries:
         raise InvalidInput(f"cannot export {what!r}; choose {', '.join(EXPORTS)}", field="what")
     with read(db):
@@ -226,7 +232,13 @@ def export_rows(db: sqlite_utils.Database, what: str) -> list[dict[str, Any]]:
 
 
 def export_columns(db: sqlite_utils.Database, what: str) -> list[str]:
-    queries = {"people": PEOPLE_SQL, "schedule": SCHEDULE_SQL, "checkins": CHECKINS_SQL}
+    queries = {
+        "people": PEOPLE_SQL,
+        "schedule": SCHEDULE_SQL,
+        "checkins": CHECKINS_SQL,
+        "changes": CHANGES_SQL,
+        "audit": AUDIT_SQL,
+    }
     cursor = db.execute(queries[what] + " LIMIT 0")
     return [c[0] for c in cursor.description]
 
@@ -275,3 +287,12 @@ CHECKINS_SQL = (
     " FROM checkins k JOIN people p ON p.id = k.person_id"
     " LEFT JOIN locations l ON l.id = k.location_id ORDER BY k.id"
 )
+# Who changed what: each notice with the coordinator who made the change ("by"), and the whole
+# audit trail of events with their actor (a coordinator's name, or person:ID for crew).
+CHANGES_SQL = (
+    "SELECT n.id, n.created_at, n.actor AS by, n.kind, n.summary, n.day_id,"
+    " (SELECT count(*) FROM notice_recipients r WHERE r.notice_id = n.id) AS recipients,"
+    " (SELECT count(r.acknowledged_at) FROM notice_recipients r WHERE r.notice_id = n.id)"
+    " AS acknowledged FROM notices n ORDER BY n.id"
+)
+AUDIT_SQL = "SELECT id, at, actor, kind, subject, data FROM events ORDER BY id"

@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
@@ -63,6 +64,7 @@ class Field:
     value: str = ""
     placeholder: str = ""
     options: tuple[tuple[str, str], ...] | None = None
+    suggestions: tuple[str, ...] = ()  # completed as typed (→ accepts), e.g. departments
 
 
 class FormBody(VerticalScroll, can_focus=False):
@@ -113,8 +115,15 @@ class FormDialog(DbWork, ModalScreen[Any]):
                 compact=True,
                 id=f"field-{field.name}",
             )
+        suggester = (
+            SuggestFromList(field.suggestions, case_sensitive=False) if field.suggestions else None
+        )
         return Input(
-            field.value, placeholder=field.placeholder, compact=True, id=f"field-{field.name}"
+            field.value,
+            placeholder=field.placeholder,
+            compact=True,
+            id=f"field-{field.name}",
+            suggester=suggester,
         )
 
     def values(self) -> Values:

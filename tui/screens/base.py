@@ -30,6 +30,9 @@ class DeskScreen(DbWork, Screen[None]):
 
     VIEW: ClassVar[str] = ""
     WATCH: ClassVar[frozenset[EventKind]] = frozenset()
+    # The actions that only look (search, filter, open a view of something): all a read-only
+    # desk may run here. Anything not listed is refused there (see tui.read_only).
+    READS: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, desk: Desk) -> None:
         super().__init__(id=f"{self.VIEW}-screen")

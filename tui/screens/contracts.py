@@ -39,6 +39,7 @@ ALL_DEPARTMENTS = ""
 class ContractsScreen(DeskScreen):
     VIEW = "contracts"
     WATCH = family("contract", "person", "call", "day")
+    READS = frozenset({"next_filter"})
     BINDINGS = [
         Binding("f", "next_filter", "Filter"),
         Binding("n", "new_contract", "New"),
@@ -186,9 +187,10 @@ class ContractsScreen(DeskScreen):
 
     def action_mark_sent(self) -> None:
         if (cid := self.contract_id()) is not None:
-            now, seen = self.desk.now(), self.seen_version
+            now, seen, actor = self.desk.now(), self.seen_version, self.desk.actor
             self.change(
-                lambda db: contracts.mark_sent(db, cid, version=seen, now=now), "Marked as sent"
+                lambda db: contracts.mark_sent(db, cid, version=seen, actor=actor, now=now),
+                "Marked as sent",
             )
 
     def action_countersign(self) -> None:
@@ -203,9 +205,10 @@ class ContractsScreen(DeskScreen):
 
     def countersign_confirmed(self, cid: int, seen: int | None, sure: bool | None) -> None:
         if sure:
-            now = self.desk.now()
+            now, actor = self.desk.now(), self.desk.actor
             self.change(
-                lambda db: contracts.countersign(db, cid, version=seen, now=now), "Countersigned"
+                lambda db: contracts.countersign(db, cid, version=seen, actor=actor, now=now),
+                "Countersigned",
             )
 
     def action_void(self) -> None:
@@ -234,7 +237,12 @@ def row_key(row: ChecklistRow) -> str:
 def void_form(desk: Desk, contract_id: int, seen: int | None, title: str) -> FormDialog:
     def save(db: sqlite_utils.Database, values: Values) -> Contract:
         return contracts.void(
-            db, contract_id, reason=values["reason"], version=seen, now=desk.now()
+            db,
+            contract_id,
+            reason=values["reason"],
+            version=seen,
+            actor=desk.actor,
+            now=desk.now(),
         )
 
     fields = [Field("reason", "Reason", placeholder="e.g. replaced by a new deal memo")]
@@ -247,7 +255,9 @@ def attach_form(desk: Desk, contract_id: int) -> FormDialog:
     def save(db: sqlite_utils.Database, values: Values) -> Contract:
         path = Path(values["file"]).expanduser()
         data = read_file(path)
-        return contracts.attach_document(db, contract_id, path.name, data, now=desk.now())
+        return contracts.attach_document(
+            db, contract_id, path.name, data, actor=desk.actor, now=desk.now()
+        )
 
     fields = [Field("file", "PDF file", placeholder="/path/to/contract.pdf")]
     return FormDialog(desk, "Attach the document to be signed", fields, save)
@@ -264,7 +274,12 @@ def read_file(path: Path) -> bytes:
 def new_contract_form(desk: Desk, row: ChecklistRow) -> FormDialog:
     def save(db: sqlite_utils.Database, values: Values) -> Contract:
         return contracts.add_contract(
-            db, row.person_id, kind=values["kind"], title=values["title"], now=desk.now()
+            db,
+            row.person_id,
+            kind=values["kind"],
+            title=values["title"],
+            actor=desk.actor,
+            now=desk.now(),
         )
 
     kinds = tuple((kind, kind) for kind in contracts.CONTRACT_KINDS)

@@ -12,6 +12,7 @@ VIEWS: tuple[tuple[str, str, str], ...] = (
     ("4", "locations", "Locations"),
     ("5", "arrivals", "Arrivals"),
     ("6", "changes", "Changes"),
+    ("7", "problems", "Problems"),
 )
 
 
@@ -25,14 +26,26 @@ class NavBar(Static):
         self.set_reactive(NavBar.current, current)
 
     def on_mount(self) -> None:
-        self.update(self.markup_for(self.current))
+        self.update(self.markup_for(self.current, self.size.width))
+
+    def on_resize(self) -> None:
+        self.update(self.markup_for(self.current, self.size.width))
 
     def watch_current(self, current: str) -> None:
-        self.update(self.markup_for(current))
+        self.update(self.markup_for(current, self.size.width))
 
     @staticmethod
-    def markup_for(current: str) -> str:
-        items = [NavBar.item(key, mode, label, mode == current) for key, mode, label in VIEWS]
+    def markup_for(current: str, width: int = 0) -> str:
+        """Every view by key and name; when they do not fit, the others by key and a short
+        name (the current one stays whole), so no view falls off the right edge."""
+        full = sum(len(label) + len(key) + 3 for key, _, label in VIEWS)
+        short = bool(width) and full > width
+        items = [
+            NavBar.item(
+                key, mode, label if mode == current or not short else label[:4], mode == current
+            )
+            for key, mode, label in VIEWS
+        ]
         return "".join(items)
 
     @staticmethod
