@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 from collections.abc import Callable
@@ -68,12 +67,7 @@ def actor(args: argparse.Namespace) -> str:
     """Who this command's changes are recorded under: `--as NAME`, else the login name (over
     SSH each coordinator has their own), else the production's generic coordinator."""
     chosen = getattr(args, "actor", None)
-    if chosen:
-        return str(chosen)
-    try:
-        return identity.actor_name(getpass.getuser())
-    except (InvalidInput, OSError, KeyError):  # no login name to be had, or an odd one
-        return production.COORDINATOR
+    return str(chosen) if chosen else identity.login_name(production.COORDINATOR)
 
 
 def base_url(args: argparse.Namespace) -> str | None:

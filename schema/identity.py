@@ -7,9 +7,13 @@ act as `person:ID`, so a coordinator's name may not hold a colon: nobody can pas
 
 from __future__ import annotations
 
+import getpass
+
 from schema.errors import InvalidInput
 
 MAX_ACTOR = 40
+# Who changes are recorded under when no name can be had (the name a production began with).
+ANYONE = "coordinator"
 
 
 def actor_name(text: str) -> str:
@@ -25,3 +29,12 @@ def actor_name(text: str) -> str:
     if ":" in name:
         raise InvalidInput("the name may not contain ':' (kept for crew, person:ID)", field="actor")
     return name
+
+
+def login_name(fallback: str = ANYONE) -> str:
+    """The operating system account running this process (over SSH, the coordinator's own);
+    the fallback when there is none to be had, or it would not pass as a name."""
+    try:
+        return actor_name(getpass.getuser())
+    except (InvalidInput, OSError, KeyError):
+        return fallback

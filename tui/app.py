@@ -16,6 +16,7 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
+from schema import identity
 from schema import production as productions
 from schema.clock import utcnow
 from schema.errors import CallboardError
@@ -221,6 +222,8 @@ def production_zone(db_path: str, *, read_only: bool = False) -> ZoneInfo:
         db.conn.close()
 
 
-def run(db_path: str, *, actor: str = productions.COORDINATOR, read_only: bool = False) -> None:
-    """Open the coordinator's terminal on one production file (what `callboard` calls)."""
-    CallboardApp(db_path, actor=actor, read_only=read_only).run()
+def run(db_path: str, *, actor: str | None = None, read_only: bool = False) -> None:
+    """Open the coordinator's terminal on one production file (what `callboard` calls); its
+    changes are recorded under `actor`, or the login name running it."""
+    who = actor or identity.login_name(productions.COORDINATOR)
+    CallboardApp(db_path, actor=who, read_only=read_only).run()

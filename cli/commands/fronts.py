@@ -63,7 +63,10 @@ def cmd_tui(args: argparse.Namespace) -> int:
     else:
         open_db(args).conn.close()
     app = importlib.import_module("tui.app")  # lazily: the other commands need no Textual
-    app.run(str(db_path(args)), actor=actor(args), read_only=read_only)
+    options: dict[str, object] = {"actor": actor(args)} if getattr(args, "actor", None) else {}
+    if read_only:
+        options["read_only"] = True
+    app.run(str(db_path(args)), **options)  # the TUI finds the login name itself
     return 0
 
 

@@ -2,7 +2,8 @@
 
 The caller passes `save(db, values)`, which parses the typed values and calls a schema service
 in a worker. An InvalidInput naming one of the form's fields shows under that field and keeps
-the form open; a stale edit closes it with a notification so the screen reloads.
+the form open; so does a stale edit (another coordinator saved first): the form says who and
+what changed, and keeps what was typed.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from textual.widgets import Button, Input, Label, Select, Static
 from schema.errors import InvalidInput, StaleEdit
 from tui.context import Desk
 from tui.data import Changed, DbWork, Refused
-from tui.errors import notify_error
 
 Values = dict[str, str]
 Save = Callable[[sqlite_utils.Database, Values], Any]
@@ -185,8 +185,12 @@ class FormDialog(DbWork, ModalScreen[Any]):
     def on_refused(self, message: Refused) -> None:
         error = message.error
         if isinstance(error, StaleEdit):
-            notify_error(self.app, error)
-            self.dismiss(None)
+            # Theirs is saved, yours is not: say whose and what, and keep what was typed here.
+            self.show_error(None, f"{error.message}. Your entries are still here: Esc closes")
+            who = error.by or "someone else"
+            self.app.notify(
+                str(error), title=f"Changed by {who}: yours not saved", severity="error", timeout=8
+            )
         elif isinstance(error, InvalidInput):
             found = list(error.errors.items()) or [(None, error.message)]
             for field, text in reversed(found):  # reversed: focus ends on the first bad field
