@@ -60,14 +60,17 @@ def stamp(desk: Desk) -> str:
     return f"{desk.local_now():%Y%m%d-%H%M}"
 
 
-def file_form(desk: Desk, title: str, default: str, write: Callable[..., str]) -> FormDialog:
-    """One question, a new file's name; `write(db, path)` says what it wrote."""
+def file_form(
+    desk: Desk, title: str, default: str, write: Callable[..., str], *, writes: bool = False
+) -> FormDialog:
+    """One question, a new file's name; `write(db, path)` says what it wrote. Unless it
+    `writes` to the production too, a read-only desk may use it (a file out is no change)."""
 
     def save(db: sqlite_utils.Database, values: Values) -> str:
         return write(db, new_file(values["out"]))
 
     fields = [Field("out", "File", default)]
-    return FormDialog(desk, title, fields, save, str)
+    return FormDialog(desk, title, fields, save, str, verb="Write", writes=writes)
 
 
 # --- the commands ---------------------------------------------------------------------------
@@ -112,7 +115,7 @@ def invite_all(app: CallboardApp) -> None:
         "Invite everyone: new personal links for the whole directory, written to a file for "
         "mail merge (each person's unused link stops working)"
     )
-    app.push_screen(file_form(desk, title, default, write))
+    app.push_screen(file_form(desk, title, default, write, writes=True))
 
 
 def write_links(path: Path, issued: list[Issued]) -> None:

@@ -230,6 +230,6 @@ def test_a_stale_edit_names_who_changed_it_and_what_it_now_has(tmp_path: Path) -
         "this call was changed by someone else since you opened it: bob (call updated);"
         " it now has call_at 09:00; nothing was saved"
     )
-    with pytest.raises(StaleEdit, match="bob .call updated.; nothing was deleted"):
+    with pytest.raises(StaleEdit, match=r"bob \(call updated\); nothing was deleted"):
         schedule.release_person(second, call.id, call.version, actor="alice")
     assert f"{schedule.call_of(second, day.id, who.id).call_at:%H:%M}" == "09:00"  # type: ignore[union-attr]

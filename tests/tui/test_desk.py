@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Input, OptionList, Static
 
 from schema import schedule
 from schema.event_kinds import EventKind
-from tests.tui.conftest import TODAY, clock, fill, make_app, settle, wait_until
+from tests.tui.conftest import TODAY, clock, fill, settle, wait_until
 from tui.app import SCREENS, CallboardApp
 from tui.dialogs.form import FormDialog
 from tui.screens.base import DeskScreen
@@ -92,7 +92,9 @@ async def test_the_palette_finds_every_whole_production_command_from_each_view(
             await pilot.press("escape")
         # Another view's keys too, named with their view.
         other = "contracts" if mode == "schedule" else "schedule"
-        action, label = ("Countersign", "Contracts") if other == "contracts" else ("Call", "Schedule")
+        action, label = (
+            ("Countersign", "Contracts") if other == "contracts" else ("Call", "Schedule")
+        )
         await palette_offers(pilot, action.lower(), f"{label}: {action}")
 
 
@@ -205,13 +207,19 @@ async def test_after_calling_someone_the_cursor_is_on_them_with_their_own_time(
         assert call is not None and f"{call.call_at:%H:%M}" == "06:15"
         assert key_of(app, "#calls") == str(call.id)
         # Set as they were called: no "your call moved" for a call made a moment ago.
-        assert db.execute(
-            "SELECT count(*) FROM notice_recipients WHERE person_id = ?", [person_id]
-        ).fetchone()[0] == 0
-        assert db.execute(
-            "SELECT actor FROM events WHERE kind = ? ORDER BY id DESC LIMIT 1",
-            [EventKind.CALL_ADDED],
-        ).fetchone()[0] == "alice"
+        assert (
+            db.execute(
+                "SELECT count(*) FROM notice_recipients WHERE person_id = ?", [person_id]
+            ).fetchone()[0]
+            == 0
+        )
+        assert (
+            db.execute(
+                "SELECT actor FROM events WHERE kind = ? ORDER BY id DESC LIMIT 1",
+                [EventKind.CALL_ADDED],
+            ).fetchone()[0]
+            == "alice"
+        )
 
 
 async def test_after_adding_a_person_the_cursor_is_on_them(
@@ -426,9 +434,11 @@ async def test_a_read_only_desk_cannot_write_even_past_the_keys(demo_path: str) 
 
     from tui.data import opened
 
-    with opened(demo_path, read_only=True) as db:
-        with pytest.raises(sqlite3.OperationalError, match="readonly|read-only"):
-            db.execute("UPDATE production SET name = 'x'")
+    with (
+        opened(demo_path, read_only=True) as db,
+        pytest.raises(sqlite3.OperationalError, match=r"readonly"),
+    ):
+        db.execute("UPDATE production SET name = 'x'")
 
 
 async def test_two_desks_on_one_file_the_stale_save_names_the_other(
@@ -481,3 +491,48 @@ async def test_the_changes_view_shows_who(demo_path: str, db: sqlite_utils.Datab
 
 def test_every_view_is_in_the_navbar_and_reachable() -> None:
     assert set(SCREENS) == {mode for _, mode, _ in VIEWS}
+
+
+async def test_a_read_only_desk_may_still_export(demo_path: str, tmp_path: object) -> None:
+    """Writing a spreadsheet out changes nothing in the production: a director may."""
+    from pathlib import Path
+
+    out = Path(str(tmp_path)) / "schedule.json"
+    app = desk_app(demo_path, read_only=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await palette_offers(pilot, "export sched", "Export schedule")
+        found = app.screen.query_one(OptionList)
+        found.highlighted = next(
+            i
+            for i in range(found.option_count)
+            if "Export schedule" in str(found.get_option_at_index(i).prompt)
+        )
+        await pilot.press("enter")
+        await settle(pilot)
+        await fill(pilot, str(out))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ScheduleScreen)
+    assert out.read_text().startswith("[")
+
+
+async def test_after_drafting_a_contract_the_cursor_is_on_it(
+    demo_path: str, db: sqlite_utils.Database
+) -> None:
+    app = desk_app(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press(KEYS["contracts"])
+        await settle(pilot)
+        keys = list(app.screen.rows)  # type: ignore[attr-defined]
+        index = next(i for i, key in enumerate(keys) if key.endswith(":0"))
+        person_id = int(keys[index].split(":")[0])
+        await pilot.press("home", *["down"] * index, "n")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        (contract_id,) = db.execute(
+            "SELECT id FROM contracts WHERE person_id = ? ORDER BY id DESC LIMIT 1", [person_id]
+        ).fetchone()
+        assert key_of(app, "#checklist") == f"{person_id}:{contract_id}"

@@ -86,10 +86,17 @@ class FormDialog(DbWork, ModalScreen[Any]):
         fields: Sequence[Field],
         save: Save,
         done: Done | None = None,
+        *,
+        verb: str = "Save",
+        writes: bool = True,
     ) -> None:
+        """`verb`: what the form's button does ("Preview" where nothing is written yet).
+        `writes=False`: saving changes nothing in the production (an export to a file), so a
+        read-only desk may use it."""
         super().__init__(classes="dialog")
         self.desk, self.title_text, self.fields, self.save = desk, title, tuple(fields), save
-        self.done = done
+        self.done, self.verb, self.writes = done, verb, writes
+        self.READS = frozenset() if writes else frozenset({"save"})
 
     def compose(self) -> ComposeResult:
         with FormBody(classes="dialog-body form"):
@@ -102,7 +109,7 @@ class FormDialog(DbWork, ModalScreen[Any]):
             yield Static("", id="error-form", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
                 # Enter saves from a text field; on a dropdown it opens the list, so ^S too.
-                yield Button("Save (Enter, ^S)", variant="primary", compact=True, id="save")
+                yield Button(f"{self.verb} (Enter, ^S)", variant="primary", compact=True, id="save")
                 yield Button("Cancel (Esc)", compact=True, id="cancel")
 
     @staticmethod

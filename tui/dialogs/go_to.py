@@ -28,8 +28,16 @@ class GoDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-body go"):
             yield Label("Go to", classes="dialog-title")
-            views = "  ".join(f"{key} {label}" for key, _, label in VIEWS)
-            yield Static(f"t today   p problems\n{views}\nEsc: stay here", markup=False)
+            yield Static(self.keys(), markup=False)
+
+    @staticmethod
+    def keys() -> str:
+        """The places, four to a line so the box stays narrow at 80 columns."""
+        items = ["t today", "p problems", *(f"{key} {label}" for key, _, label in VIEWS)]
+        lines = [
+            "   ".join(f"{item:<12}" for item in items[i : i + 4]) for i in range(0, len(items), 4)
+        ]
+        return "\n".join(line.rstrip() for line in lines) + "\nEsc: stay here"
 
     def action_go(self, place: str) -> None:
         self.dismiss(place or None)

@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from schema.event_kinds import EventKind
+from tui import read_only
 from tui.context import Desk
 from tui.data import Changed, DbWork, Refused
 from tui.errors import notify_error
@@ -37,6 +38,13 @@ class DeskScreen(DbWork, Screen[None]):
     def __init__(self, desk: Desk) -> None:
         super().__init__(id=f"{self.VIEW}-screen")
         self.desk = desk
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """On a read-only desk the keys that change things show greyed in the footer (pressing
+        one says why: see CallboardApp.run_action)."""
+        if self.desk.read_only and not read_only.allows(self, action):
+            return None
+        return True
 
     def compose(self) -> ComposeResult:
         yield NavBar(self.VIEW)

@@ -52,6 +52,7 @@ class ContractsScreen(DeskScreen):
     def __init__(self, desk: Desk) -> None:
         super().__init__(desk)
         self.rows: dict[str, ChecklistRow] = {}
+        self.land: str | None = None  # a contract just drafted: the cursor goes to its line
 
     def compose_view(self) -> ComposeResult:
         with Horizontal(id="contract-filters"):
@@ -106,7 +107,9 @@ class ContractsScreen(DeskScreen):
 
     def show_rows(self, rows: list[ChecklistRow]) -> None:
         self.rows = {row_key(r): r for r in rows}
-        refill(self.query_one("#checklist", DataTable), [self.row(r) for r in rows])
+        refill(self.query_one("#checklist", DataTable), [self.row(r) for r in rows], self.land)
+        if self.land in self.rows:
+            self.land = None
         self.show_detail()
 
     def on_resize(self) -> None:
@@ -227,7 +230,11 @@ class ContractsScreen(DeskScreen):
 
     def action_new_contract(self) -> None:
         if (row := self.selected) is not None:
-            self.app.push_screen(new_contract_form(self.desk, row))
+            self.app.push_screen(new_contract_form(self.desk, row), self.landed)
+
+    def landed(self, contract: Contract | None) -> None:
+        if isinstance(contract, Contract):
+            self.land = f"{contract.person_id}:{contract.id}"
 
 
 def row_key(row: ChecklistRow) -> str:

@@ -67,7 +67,9 @@ class ScheduleScreen(DeskScreen):
         with Vertical(id="day-detail"):
             yield Static("", id="day-title", markup=False)
             yield Input(
-                placeholder="Find in this day's calls: name, department, role", id="call-search"
+                placeholder="Find in this day's calls: name, department, role",
+                id="call-search",
+                compact=True,
             )
             yield Table(id="calls", cursor_type="row")
             yield Static("", id="day-problems", markup=False)

@@ -20,7 +20,7 @@ from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from schema import bulk, validate
-from schema.bulk import BulkKind, Plan, Preview
+from schema.bulk import BulkKind, NoticeLine, Plan, Preview
 from schema.errors import InvalidInput
 from schema.rules import plural
 from schema.schedule import DaySummary
@@ -54,8 +54,8 @@ def preview_form(desk: Desk, day: Day, kind: BulkKind, departments: Sequence[str
         BulkKind.RELEASE: "Release a department",
         BulkKind.SHIFT: "Move a department's calls",
     }
-    title = f"{titles[kind]} on {day.date:%a %d %b} (previewed before anything is done)"
-    return FormDialog(desk, title, fields, save)
+    title = f"{titles[kind]}, {day.unit} unit {day.date:%a %d %b}"
+    return FormDialog(desk, title, fields, save, verb="Preview")
 
 
 def signed_minutes(text: str, field: str = "minutes") -> int:
@@ -152,6 +152,14 @@ def names(people: Sequence[str]) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
+def grouped(notices: Sequence[NoticeLine]) -> dict[str, list[str]]:
+    """Notices saying the same thing (each person's own "your call moved"), as one line."""
+    found: dict[str, list[str]] = {}
+    for notice in notices:
+        found.setdefault(notice.summary, []).extend(notice.recipients)
+    return found
+
+
 def preview_text(preview: Preview) -> Text:
     done = preview.done
     text = Text()
@@ -172,8 +180,8 @@ def preview_text(preview: Preview) -> Text:
         text.append("none (a new call is no change to anyone's plans)\n", style="green")
     else:
         text.append(f"{len(preview.notices)}\n")
-        for notice in preview.notices:
-            text.append(f"  ✉ {notice.summary} → {names(notice.recipients)}\n")
+        for summary, recipients in grouped(preview.notices).items():
+            text.append(f"  ✉ {summary}\n    → {names(recipients)}\n")
     text.append("\nProblems it will create: ", style="bold")
     if not preview.problems:
         text.append("none\n", style="green")

@@ -36,19 +36,26 @@ class NavBar(Static):
 
     @staticmethod
     def markup_for(current: str, width: int = 0) -> str:
-        """Every view by key and name; when they do not fit, the others by key and a short
-        name (the current one stays whole), so no view falls off the right edge."""
+        """Every view by key and name. When they do not fit, first the spaces between them
+        go, then the other views' names shrink to four letters (the current one stays whole),
+        so no view falls off the right edge."""
         full = sum(len(label) + len(key) + 3 for key, _, label in VIEWS)
-        short = bool(width) and full > width
+        tight = full - len(VIEWS) + 1
+        short = bool(width) and tight > width
+        gap = "" if width and full > width else " "
         items = [
             NavBar.item(
-                key, mode, label if mode == current or not short else label[:4], mode == current
+                key,
+                mode,
+                label if mode == current or not short else label[:4],
+                mode == current,
+                gap,
             )
             for key, mode, label in VIEWS
         ]
         return "".join(items)
 
     @staticmethod
-    def item(key: str, mode: str, label: str, active: bool) -> str:
+    def item(key: str, mode: str, label: str, active: bool, gap: str = " ") -> str:
         text = f"[@click=app.switch_mode('{mode}')]{key} {label}[/]"
-        return f"[reverse b] {text} [/]" if active else f" {text} "
+        return f"[reverse b] {text} [/]" if active else f"{gap}{text} "
