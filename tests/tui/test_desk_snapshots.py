@@ -31,3 +31,24 @@ def test_desk_dialog(
         await settle(pilot)
 
     assert snap_compare(make_app(demo_path), terminal_size=size, run_before=open_it)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_read_only_desk_after_a_refused_key(
+    size: tuple[int, int], demo_path: str, snap_compare: Callable[..., bool]
+) -> None:
+    """The navbar says whose desk it is and that it is read-only; a write key says why not."""
+    from tests.tui.conftest import TODAY, clock
+    from tui.app import CallboardApp
+
+    app = CallboardApp(
+        demo_path, today=TODAY, clock=clock, follow=False, actor="dana", read_only=True
+    )
+
+    async def refuse(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        app.clear_notifications()
+        await pilot.press("d")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=refuse)

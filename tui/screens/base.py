@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from schema.event_kinds import EventKind
+from schema.production import COORDINATOR
 from tui import read_only
 from tui.context import Desk
 from tui.data import Changed, DbWork, Refused
@@ -47,7 +48,9 @@ class DeskScreen(DbWork, Screen[None]):
         return True
 
     def compose(self) -> ComposeResult:
-        yield NavBar(self.VIEW)
+        # The generic name says nothing about who is at the desk: only a person's is shown.
+        who = "" if self.desk.actor == COORDINATOR else self.desk.actor
+        yield NavBar(self.VIEW, who, self.desk.read_only)
         yield from self.compose_view()
         yield Footer()
 
