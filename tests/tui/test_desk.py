@@ -15,6 +15,7 @@ from schema.event_kinds import EventKind
 from tests.tui.conftest import TODAY, clock, fill, settle, wait_until
 from tui.app import SCREENS, CallboardApp
 from tui.dialogs.form import FormDialog
+from tui.dialogs.sessions import SessionsDialog
 from tui.screens.base import DeskScreen
 from tui.screens.people import PeopleScreen
 from tui.screens.problems import ProblemsScreen
@@ -419,8 +420,17 @@ async def test_a_read_only_desk_refuses_every_write_key(
         await settle(pilot)
         assert isinstance(app.screen, DeskScreen)
         assert said and "Invite everyone" in said[-1][1]
-        # What only looks still works: the people search, the problems list.
+        # What only looks still works: a person's devices (but not signing one out), the search.
         await pilot.press(KEYS["people"])
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, SessionsDialog)
+        said.clear()
+        await pilot.press("x")
+        await settle(pilot)
+        assert [t for t, _ in said] == ["Read-only"]
+        await pilot.press("escape")
         await settle(pilot)
         await pilot.press("slash", *"a")
         assert isinstance(app.focused, Input)
