@@ -9,10 +9,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from cli.commands import fronts, locations, people, problems, production, spreadsheets
+from cli.commands import bulk, fronts, locations, people, problems, production, spreadsheets
 from cli.common import DEFAULT_DB, PROG, actor_option
 
-COMMAND_GROUPS = (production, people, locations, spreadsheets, problems, fronts)
+COMMAND_GROUPS = (production, people, locations, spreadsheets, problems, fronts, bulk)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -88,3 +88,44 @@ def test_read_only_hands_the_tui_a_read_only_desk_and_writes_nothing(
     assert prod.path.stat().st_mtime_ns == before
     missing = run("--db", prod.path.parent / "none.db", "--read-only")
     assert missing.code == 1 and "no production file" in missing.err
+
+
+def test_bulk_previews_unless_yes_then_records_who(run: Run, prod: Prod) -> None:
+    db = connect(prod.path)
+    try:
+        on, call_at = db.execute(
+            "SELECT date, call_at FROM days WHERE id = ?", [prod.day]
+        ).fetchone()
+        events_before = db.execute("SELECT count(*) FROM events").fetchone()[0]
+    finally:
+        db.conn.close()
+    preview = run(
+        "--db", prod.path, "bulk", "shift", "--date", on, "--department", "gr", "--minutes", "30"
+    )
+    assert preview.code == 0
+    assert "Grip on Main unit" in preview.out and "Ada Grip" in preview.out
+    assert "your call moved from" in preview.out and "Nothing written" in preview.out
+    db = connect(prod.path)
+    try:
+        assert db.execute("SELECT count(*) FROM events").fetchone()[0] == events_before
+    finally:
+        db.conn.close()
+    done = run(
+        "--db",
+        prod.path,
+        "--as",
+        "kim",
+        "bulk",
+        "shift",
+        "--date",
+        on,
+        "--department",
+        "Grip",
+        "--minutes",
+        "30",
+        "--yes",
+    )
+    assert done.code == 0 and "1 person" in done.out
+    assert last_actor(prod.path, "call.updated") == "kim"
+    missing = run("--db", prod.path, "bulk", "copy", "--date", on)
+    assert missing.code == 1 and "--from" in missing.err
