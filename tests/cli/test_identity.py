@@ -93,9 +93,7 @@ def test_read_only_hands_the_tui_a_read_only_desk_and_writes_nothing(
 def test_bulk_previews_unless_yes_then_records_who(run: Run, prod: Prod) -> None:
     db = connect(prod.path)
     try:
-        on, call_at = db.execute(
-            "SELECT date, call_at FROM days WHERE id = ?", [prod.day]
-        ).fetchone()
+        (on,) = db.execute("SELECT date FROM days WHERE id = ?", [prod.day]).fetchone()
         events_before = db.execute("SELECT count(*) FROM events").fetchone()[0]
     finally:
         db.conn.close()
