@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 import msgspec
 import sqlite_utils
 
-from schema import production, validate
-from schema.errors import NotFound
+from schema import identity, production, validate
+from schema.errors import InvalidInput, NotFound
 from schema.store.connection import connect
 
 PROG = "callboard"
@@ -53,6 +53,21 @@ def open_db(args: argparse.Namespace) -> sqlite_utils.Database:
     db = connect(path)
     production.get(db)  # a clear error for a file with no production in it
     return db
+
+
+def actor_option(text: str) -> str:
+    """`--as NAME`, checked while parsing so a bad name is a usage error before anything runs."""
+    try:
+        return identity.actor_name(text)
+    except InvalidInput as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def actor(args: argparse.Namespace) -> str:
+    """Who this command's changes are recorded under: `--as NAME`, else the login name (over
+    SSH each coordinator has their own), else the production's generic coordinator."""
+    chosen = getattr(args, "actor", None)
+    return str(chosen) if chosen else identity.login_name(production.COORDINATOR)
 
 
 def base_url(args: argparse.Namespace) -> str | None:

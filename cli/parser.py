@@ -11,6 +11,7 @@ from typing import Any
 
 from cli.commands import (
     bookings,
+    bulk,
     callsheets,
     contracts,
     delivery,
@@ -26,7 +27,7 @@ from cli.commands import (
     stock,
     vendors,
 )
-from cli.common import DEFAULT_DB, PROG
+from cli.common import DEFAULT_DB, PROG, actor_option
 
 COMMAND_GROUPS = (
     production,
@@ -44,6 +45,7 @@ COMMAND_GROUPS = (
     reports,
     callsheets,
     stock,
+    bulk,
 )
 
 
@@ -54,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_common(parser, None)
     parser.set_defaults(handler=fronts.cmd_tui)
+    fronts.add_tui_options(parser)
     common = argparse.ArgumentParser(add_help=False)
     add_common(common, argparse.SUPPRESS)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
@@ -75,4 +78,13 @@ def add_common(parser: argparse.ArgumentParser, default: Any) -> None:
         default=default,
         help="the public address of the crew server, for links and QR codes "
         "(overrides the production's setting; init, demo and settings store it)",
+    )
+    parser.add_argument(
+        "--as",
+        dest="actor",
+        metavar="NAME",
+        type=actor_option,
+        default=default,
+        help="the name your changes are recorded under (default: your login name); "
+        "for an account several people share",
     )

@@ -47,9 +47,21 @@ class RuleViolation(CallboardError):
 
 
 class StaleEdit(CallboardError):
-    """The record changed since the caller read it; nothing was written."""
+    """The record changed since the caller read it; nothing was written. `by` names who made
+    the change that got there first (from the events table), when it is known."""
 
     code = "stale_edit"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        field: str | None = None,
+        by: str | None = None,
+    ) -> None:
+        super().__init__(message, code=code, field=field)
+        self.by = by
 
 
 class Forbidden(CallboardError):

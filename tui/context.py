@@ -1,4 +1,6 @@
-"""What every screen needs to know: the production file, today, and the clock (pinned in tests)."""
+"""What every screen needs to know: the production file, today, the clock (pinned in tests),
+who is at the desk (the name their changes are recorded under) and whether they may change
+anything at all."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from schema.clock import utcnow, wall_clock
+from schema.production import COORDINATOR
 
 Clock = Callable[[], datetime]
 
@@ -20,6 +23,8 @@ class Desk:
     zone: ZoneInfo
     clock: Clock = utcnow
     pinned_today: date | None = None
+    actor: str = COORDINATOR
+    read_only: bool = False
 
     def now(self) -> datetime:
         """The current moment, aware UTC (what the services take as `now`)."""

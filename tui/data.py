@@ -16,19 +16,25 @@ import sqlite_utils
 from textual import work
 from textual.message import Message
 
-from schema.errors import CallboardError
+from schema.errors import CallboardError, RuleViolation
 from schema.store.connection import connect
 from tui.context import Desk
 from tui.logs import log, log_path
 
+READ_ONLY = RuleViolation(
+    "this desk was opened read-only (--read-only): it shows everything and changes nothing",
+    code="read_only",
+)
 Query = Callable[[sqlite_utils.Database], Any]
 Apply = Callable[[Any], None]
 
 
 @contextmanager
-def opened(path: str) -> Iterator[sqlite_utils.Database]:
-    """A connection for this thread only, closed when the work is done."""
-    db = connect(path, migrate_schema=False)
+def opened(path: str, *, read_only: bool = False) -> Iterator[sqlite_utils.Database]:
+    """A connection for this thread only, closed when the work is done (in read-only mode one
+    SQLite itself will not write through, so even a key that slipped past cannot change
+    anything)."""
+    db = connect(path, migrate_schema=False, read_only=read_only)
     try:
         yield db
     finally:
@@ -92,12 +98,15 @@ class DbWork:
         self._read(slot, tickets[slot], query, apply)
 
     def change(self, action: Query, done: str = "", after: Apply | None = None) -> None:
+        if self.desk.read_only and getattr(self, "writes", True):
+            self.post_message(Refused(READ_ONLY))
+            return
         self._write(action, done, after)
 
     @work(thread=True, group="db")
     def _read(self, slot: str, ticket: int, query: Query, apply: Apply) -> None:
         try:
-            with opened(self.desk.db_path) as db:
+            with opened(self.desk.db_path, read_only=self.desk.read_only) as db:
                 payload = query(db)
         except Exception as error:  # a notification, never a crash (as_domain_error logs bugs)
             self.post_message(Refused(as_domain_error(error)))
@@ -107,7 +116,7 @@ class DbWork:
     @work(thread=True, group="db")
     def _write(self, action: Query, done: str, after: Apply | None) -> None:
         try:
-            with opened(self.desk.db_path) as db:
+            with opened(self.desk.db_path, read_only=self.desk.read_only) as db:
                 result = action(db)
         except Exception as error:  # a notification, never a crash (as_domain_error logs bugs)
             self.post_message(Refused(as_domain_error(error)))

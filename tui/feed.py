@@ -23,8 +23,9 @@ MAX_DELAY_S = 8.0
 
 
 class FeedFollower:
-    def __init__(self, db_path: str) -> None:
+    def __init__(self, db_path: str, *, read_only: bool = False) -> None:
         self.db_path = db_path
+        self.read_only = read_only
         self.seen: int | None = None  # None until the first successful read: start from "now"
         self.failures = 0
         self.recovered = False
@@ -62,7 +63,7 @@ class FeedFollower:
 
     def _connection(self) -> sqlite_utils.Database:
         if self._db is None:
-            self._db = connect(self.db_path, migrate_schema=False)
+            self._db = connect(self.db_path, migrate_schema=False, read_only=self.read_only)
         return self._db
 
 

@@ -12,13 +12,28 @@ import ipaddress
 import sys
 
 from cli.commands import replication
-from cli.common import Commands, base_url, command, db_path, open_db
-from schema.errors import InvalidInput
+from cli.common import Commands, actor, base_url, command, db_path, open_db
+from schema import production
+from schema.errors import InvalidInput, NotFound
+from schema.store.connection import connect
 
 
 def register(commands: Commands, common: argparse.ArgumentParser) -> None:
     _serve(commands, common)
-    command(commands, common, "tui", "open the terminal app (the same as no command)", cmd_tui)
+    tui = command(
+        commands, common, "tui", "open the terminal app (the same as no command)", cmd_tui
+    )
+    add_tui_options(tui)
+
+
+def add_tui_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="open the terminal app to look, not change: every change is refused and the "
+        "file is opened read-only (for a production manager or director)",
+    )
 
 
 def _serve(commands: Commands, common: argparse.ArgumentParser) -> None:
@@ -54,10 +69,29 @@ def _serve(commands: Commands, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    open_db(args).conn.close()
+    read_only = bool(getattr(args, "read_only", False))
+    if read_only:
+        check_readable(args)
+    else:
+        open_db(args).conn.close()
     app = importlib.import_module("tui.app")  # lazily: the other commands need no Textual
-    app.run(str(db_path(args)))
+    options: dict[str, object] = {"actor": actor(args)} if getattr(args, "actor", None) else {}
+    if read_only:
+        options["read_only"] = True
+    app.run(str(db_path(args)), **options)  # the TUI finds the login name itself
     return 0
+
+
+def check_readable(args: argparse.Namespace) -> None:
+    """A read-only desk writes nothing, not even migrations: the file must already be one."""
+    path = db_path(args)
+    if not path.is_file():
+        raise NotFound(f"no production file at {path}")
+    db = connect(path, migrate_schema=False, read_only=True)
+    try:
+        production.get(db)
+    finally:
+        db.conn.close()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

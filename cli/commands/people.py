@@ -6,7 +6,7 @@ import argparse
 
 import sqlite_utils
 
-from cli.common import Commands, base_url, command, open_db, print_json, warn_if_local
+from cli.common import Commands, actor, base_url, command, open_db, print_json, warn_if_local
 from schema import directory, links, reach
 from schema.clock import utcnow
 from schema.errors import NotFound
@@ -63,7 +63,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
         raise NotFound("the directory has nobody to invite yet")
     if args.send:
         return _invite_and_send(db, ids, args)
-    issued = links.issue_links(db, ids, base_url=base_url(args))
+    issued = links.issue_links(db, ids, base_url=base_url(args), actor=actor(args))
     warn_if_local(db, args)
     if args.json:
         print_json(issued)
@@ -79,7 +79,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     """A lost phone or a departure: everything that lets this person in stops working."""
     db = open_db(args)
     person = directory.get_person(db, args.person)
-    count = links.revoke_all(db, person.id)
+    count = links.revoke_all(db, person.id, actor=actor(args))
     print(
         f"{person.name}: {plural(count, 'link, session or feed', 'links, sessions and feeds')}"
         " revoked; `callboard invite --person ID` gives them a fresh link."

@@ -10,6 +10,7 @@ import msgspec
 
 from cli.common import (
     Commands,
+    actor,
     base_url,
     command,
     db_path,
@@ -187,6 +188,7 @@ def cmd_init(args: argparse.Namespace) -> int:
             kind=production.ProductionKind(args.kind),
             timezone=args.timezone,
             base_url=base_url(args) or "http://127.0.0.1:8000",
+            actor=actor(args),
         )
     except BaseException:
         db.conn.close()
@@ -215,7 +217,7 @@ def cmd_settings(args: argparse.Namespace) -> int:
     if args.meal_after_hours is not None:
         changes["meal_after_minutes"] = round(args.meal_after_hours * 60)
     if changes:
-        current = production.update(db, current.version, changes)
+        current = production.update(db, current.version, changes, actor=actor(args))
         print("Saved.")
     print(f"name:           {current.name}")
     print(f"kind:           {current.kind}")
@@ -259,7 +261,7 @@ def cmd_welcome(args: argparse.Namespace) -> int:
     print(f"Welcome to {current.name}. Open these in a browser (or a phone that reaches {base}):")
     print()
     if crew is not None:
-        issued = links.issue_link(db, crew.id, base_url=base)
+        issued = links.issue_link(db, crew.id, base_url=base, actor=actor(args))
         print(f"Crew member: {crew.name} ({crew.role or crew.department or crew.kind})")
         print(f"  {issued.url}")
         print("  Their personal link: it opens their calls, call sheet and change notices.")
@@ -268,7 +270,7 @@ def cmd_welcome(args: argparse.Namespace) -> int:
 
             print(terminal_qr(issued.url))
     if vendor is not None:
-        issued = links.issue_link(db, vendor.id, base_url=base)
+        issued = links.issue_link(db, vendor.id, base_url=base, actor=actor(args))
         print(f"Vendor contact: {vendor.name}")
         print(f"  {issued.url}")
         print(

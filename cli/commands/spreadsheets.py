@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from cli.common import Commands, command, fail, open_db
+from cli.common import Commands, actor, command, fail, open_db
 from schema.rules import plural
 
 
@@ -53,7 +53,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         done = import_vendors_file(db, args.file)
         print(f"Imported {plural(done.vendors, 'vendor')} from {args.file}.")
         return 0
-    result = import_people_file(db, args.file)
+    result = import_people_file(db, args.file, actor=actor(args))
     print(f"Imported {plural(result.people, 'person', 'people')} from {args.file}.")
     return 0
 

@@ -283,7 +283,7 @@ def _check_repeated_email(email: str, earlier: dict[str, str], line: int) -> Non
 
 # --- export -------------------------------------------------------------------------------------
 
-EXPORTS = ("people", "schedule", "checkins", "checkouts")
+EXPORTS = ("people", "schedule", "checkins", "checkouts", "changes", "audit")
 
 
 def export_rows(db: sqlite_utils.Database, what: str) -> list[dict[str, Any]]:
@@ -386,4 +386,17 @@ def _queries() -> dict[str, str]:
         "schedule": SCHEDULE_SQL,
         "checkins": CHECKINS_SQL,
         "checkouts": CHECKOUTS_SQL,
+        "changes": CHANGES_SQL,
+        "audit": AUDIT_SQL,
     }
+
+
+# Who changed what: each notice with the coordinator who made the change ("by"), and the whole
+# audit trail of events with their actor (a coordinator's name, or person:ID for crew).
+CHANGES_SQL = (
+    "SELECT n.id, n.created_at, n.actor AS by, n.kind, n.summary, n.day_id,"
+    " (SELECT count(*) FROM notice_recipients r WHERE r.notice_id = n.id) AS recipients,"
+    " (SELECT count(r.acknowledged_at) FROM notice_recipients r WHERE r.notice_id = n.id)"
+    " AS acknowledged FROM notices n ORDER BY n.id"
+)
+AUDIT_SQL = "SELECT id, at, actor, kind, subject, data FROM events ORDER BY id"

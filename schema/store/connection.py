@@ -19,12 +19,28 @@ from schema.store.migrations import migrate
 BUSY_TIMEOUT_MS = 10_000
 
 
-def connect(path: str | Path, *, migrate_schema: bool = True) -> sqlite_utils.Database:
-    """Open (creating if needed) a production file with WAL, foreign keys and a busy timeout."""
+def connect(
+    path: str | Path, *, migrate_schema: bool = True, read_only: bool = False
+) -> sqlite_utils.Database:
+    """Open (creating if needed) a production file with WAL, foreign keys and a busy timeout.
+
+    `read_only` opens an existing file so that SQLite itself refuses every write (a production
+    manager's view of the desk): no migrations, no journal mode change, nothing created."""
+    if read_only:
+        target, uri = Path(path).resolve().as_uri() + "?mode=ro", True
+    else:
+        target, uri = str(path), False
     conn = sqlite3.connect(
-        str(path), isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+        target,
+        isolation_level=None,
+        check_same_thread=False,
+        timeout=BUSY_TIMEOUT_MS / 1000,
+        uri=uri,
     )
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if read_only:
+        conn.execute("PRAGMA query_only = ON")
+        return sqlite_utils.Database(conn)
     if str(path) != ":memory:":
         conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA foreign_keys = ON")

@@ -58,7 +58,7 @@ async def test_told_in_person_leaves_the_unconfirmed_list(
     app = make_app(demo_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("9")
+        await pilot.press("0")
         await settle(pilot)
         assert isinstance(app.screen, DeliveriesScreen)
         shown = rows(app)
@@ -80,7 +80,7 @@ async def test_remind_all_asks_then_queues_one_reminder_each(
     app = make_app(demo_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("9")
+        await pilot.press("0")
         await settle(pilot)
         await pilot.press("R")
         await settle(pilot)
@@ -113,7 +113,7 @@ async def test_emails_waiting_for_an_smtp_server_are_said_so(
     app = make_app(demo_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("9")
+        await pilot.press("0")
         await settle(pilot)
         title = str(app.screen.query_one("#deliveries-title", Static).render())
         assert "2 emails wait for an SMTP server" in title

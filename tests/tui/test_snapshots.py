@@ -16,6 +16,7 @@ VIEWS = {
     "locations": "4",
     "arrivals": "5",
     "changes": "6",
+    "problems": "7",
 }
 SIZES = [(80, 24), (120, 40)]
 

@@ -28,7 +28,7 @@ async def test_stock_view_flags_low_stock_and_overdue_units(tmp_path: Path) -> N
     app = make_app(_plant(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("7")
+        await pilot.press("8")
         await settle(pilot)
         items = _cells(app.screen.query_one("#stock-items", DataTable))
         assert [(r[0], r[-1]) for r in items if r[-1]] == [("Carton", "low")]
@@ -44,7 +44,7 @@ async def test_plan_view_flags_and_moves_an_order(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert app.current_mode == "plan"  # a plant opens on its plan
-        await pilot.press("8")
+        await pilot.press("9")
         await settle(pilot)
         title = str(app.screen.query_one("#plan-title", Static).render())
         assert "Master production plan" in title and "2 overloaded days, 1 late" in title
@@ -71,7 +71,7 @@ async def test_reschedule_an_order_from_the_plan(tmp_path: Path) -> None:
     app = make_app(path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("8")
+        await pilot.press("9")
         await settle(pilot)
         await pilot.press("r")  # the first order: Harrow Hotels, late
         await settle(pilot)
@@ -97,7 +97,7 @@ async def test_receive_stock_from_the_stock_view(tmp_path: Path) -> None:
     app = make_app(path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("7")
+        await pilot.press("8")
         await settle(pilot)
         await pilot.press("i")
         await settle(pilot)
@@ -126,7 +126,7 @@ async def test_film_gear_booked_to_tomorrow_follows_a_moved_day(tmp_path: Path) 
     app = make_app(str(path))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("7")
+        await pilot.press("8")
         await settle(pilot)
         shown = str(app.screen.query_one("#stock-bookings", Static).render())
         assert "Wed 02 Dec Main at" in shown and "Camera A (5 units)" in shown
@@ -136,7 +136,7 @@ async def test_film_gear_booked_to_tomorrow_follows_a_moved_day(tmp_path: Path) 
         schedule.move_day(db, day.id, day.version, location_id=quay.id)  # another process
         await pilot.press("1")
         await settle(pilot)
-        await pilot.press("7")
+        await pilot.press("8")
         await settle(pilot)
         shown = str(app.screen.query_one("#stock-bookings", Static).render())
         assert f"Wed 02 Dec Main at {quay.name}: Camera A" in shown
@@ -151,7 +151,7 @@ async def test_the_plan_speaks_print_for_a_print_run(tmp_path: Path) -> None:
     app = make_app(str(path))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("8")
+        await pilot.press("9")
         await settle(pilot)
         title = str(app.screen.query_one("#plan-title", Static).render())
         assert title.startswith("Press plan") and "Press order: Sport section" in title

@@ -251,9 +251,17 @@ async def test_stale_edit_is_refused_with_a_notification(
         await fill(pilot, "mine")
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, ScheduleScreen)
+        # The form stays open with what was typed, and says whose change got there first.
+        assert isinstance(app.screen, FormDialog)
+        assert app.screen.values()["scenes"] == "mine"
+        assert "by someone else since you opened it: coordinator (day updated)" in str(
+            app.screen.query_one("#error-form", Static).render()
+        )
         titles = [n.title for n in app._notifications]
-        assert "Changed by someone else: now showing their version, try again" in titles
+        assert "Changed by coordinator: yours not saved" in titles
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ScheduleScreen)
     assert schedule.get_day(db, day.id).scenes == day.scenes
     assert schedule.get_day(db, day.id).notes == "changed by the other coordinator"
 

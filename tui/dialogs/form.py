@@ -2,7 +2,8 @@
 
 The caller passes `save(db, values)`, which parses the typed values and calls a schema service
 in a worker. An InvalidInput naming one of the form's fields shows under that field and keeps
-the form open; a stale edit closes it with a notification so the screen reloads.
+the form open; so does a stale edit (another coordinator saved first): the form says who and
+what changed, and keeps what was typed.
 """
 
 from __future__ import annotations
@@ -17,13 +18,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
 
 from schema.errors import InvalidInput, StaleEdit
 from tui.context import Desk
 from tui.data import Changed, DbWork, Refused
-from tui.errors import notify_error
 
 Values = dict[str, str]
 Save = Callable[[sqlite_utils.Database, Values], Any]
@@ -63,6 +64,7 @@ class Field:
     value: str = ""
     placeholder: str = ""
     options: tuple[tuple[str, str], ...] | None = None
+    suggestions: tuple[str, ...] = ()  # completed as typed (→ accepts), e.g. departments
 
 
 class FormBody(VerticalScroll, can_focus=False):
@@ -84,10 +86,17 @@ class FormDialog(DbWork, ModalScreen[Any]):
         fields: Sequence[Field],
         save: Save,
         done: Done | None = None,
+        *,
+        verb: str = "Save",
+        writes: bool = True,
     ) -> None:
+        """`verb`: what the form's button does ("Preview" where nothing is written yet).
+        `writes=False`: saving changes nothing in the production (an export to a file), so a
+        read-only desk may use it."""
         super().__init__(classes="dialog")
         self.desk, self.title_text, self.fields, self.save = desk, title, tuple(fields), save
-        self.done = done
+        self.done, self.verb, self.writes = done, verb, writes
+        self.READS = frozenset() if writes else frozenset({"save"})
 
     def compose(self) -> ComposeResult:
         with FormBody(classes="dialog-body form"):
@@ -100,7 +109,7 @@ class FormDialog(DbWork, ModalScreen[Any]):
             yield Static("", id="error-form", classes="field-error")
             with Horizontal(classes="dialog-buttons"):
                 # Enter saves from a text field; on a dropdown it opens the list, so ^S too.
-                yield Button("Save (Enter, ^S)", variant="primary", compact=True, id="save")
+                yield Button(f"{self.verb} (Enter, ^S)", variant="primary", compact=True, id="save")
                 yield Button("Cancel (Esc)", compact=True, id="cancel")
 
     @staticmethod
@@ -113,8 +122,15 @@ class FormDialog(DbWork, ModalScreen[Any]):
                 compact=True,
                 id=f"field-{field.name}",
             )
+        suggester = (
+            SuggestFromList(field.suggestions, case_sensitive=False) if field.suggestions else None
+        )
         return Input(
-            field.value, placeholder=field.placeholder, compact=True, id=f"field-{field.name}"
+            field.value,
+            placeholder=field.placeholder,
+            compact=True,
+            id=f"field-{field.name}",
+            suggester=suggester,
         )
 
     def values(self) -> Values:
@@ -176,8 +192,12 @@ class FormDialog(DbWork, ModalScreen[Any]):
     def on_refused(self, message: Refused) -> None:
         error = message.error
         if isinstance(error, StaleEdit):
-            notify_error(self.app, error)
-            self.dismiss(None)
+            # Theirs is saved, yours is not: say whose and what, and keep what was typed here.
+            self.show_error(None, f"{error.message}. Your entries are still here: Esc closes")
+            who = error.by or "someone else"
+            self.app.notify(
+                str(error), title=f"Changed by {who}: yours not saved", severity="error", timeout=8
+            )
         elif isinstance(error, InvalidInput):
             found = list(error.errors.items()) or [(None, error.message)]
             for field, text in reversed(found):  # reversed: focus ends on the first bad field

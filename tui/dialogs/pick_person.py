@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 import sqlite_utils
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from schema import directory
+from schema import directory, validate
+from schema.errors import InvalidInput
 from schema.types import Person
 from tui.context import Desk
 from tui.data import DbWork
@@ -23,20 +26,36 @@ LIMIT = 50
 class PersonPicker(DbWork, ModalScreen[int | None]):
     """Dismisses with the chosen person's id (or None)."""
 
+    READS = frozenset({"focus_list"})
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("down", "focus_list", "List", show=False),
     ]
 
-    def __init__(self, desk: Desk, title: str, taken: frozenset[int] = frozenset()) -> None:
-        """`taken`: people who cannot be picked here (already called that day): listed, greyed."""
+    def __init__(
+        self,
+        desk: Desk,
+        title: str,
+        taken: frozenset[int] = frozenset(),
+        *,
+        call_time: str | None = None,
+    ) -> None:
+        """`taken`: people who cannot be picked here (already called that day): listed, greyed.
+        `call_time`: ask the picked person's own call time in the same step (prefilled), so a
+        call made just now never sends a "your call moved" a moment later."""
         super().__init__(classes="dialog")
         self.desk, self.title_text, self.taken = desk, title, taken
+        self.call_time = call_time
+        self.chosen_time: time | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-body picker"):
             yield Label(self.title_text, classes="dialog-title")
             yield Input(placeholder="Type a name, department or role", id="pick-search")
+            if self.call_time is not None:
+                with Horizontal(classes="field-row"):
+                    yield Label("Their call (HH:MM, Tab)", classes="field-label")
+                    yield Input(self.call_time, compact=True, id="pick-time")
             yield OptionList(id="pick-list")
 
     def on_mount(self) -> None:
@@ -73,7 +92,7 @@ class PersonPicker(DbWork, ModalScreen[int | None]):
     def action_focus_list(self) -> None:
         self.query_one("#pick-list").focus()
 
-    @on(Input.Submitted, "#pick-search")
+    @on(Input.Submitted, "#pick-search, #pick-time")
     def submitted(self) -> None:
         options = self.query_one("#pick-list", OptionList)
         if options.highlighted is not None:
@@ -84,6 +103,14 @@ class PersonPicker(DbWork, ModalScreen[int | None]):
         self.choose(event.option)
 
     def choose(self, option: Option) -> None:
+        if self.call_time is not None:
+            typed = self.query_one("#pick-time", Input).value
+            try:
+                self.chosen_time = validate.parse_time(typed, "call")
+            except InvalidInput as error:
+                self.notify(str(error), title="Check the input", severity="error")
+                self.query_one("#pick-time", Input).focus()
+                return
         self.dismiss(int(option.id) if option.id else None)
 
     def action_cancel(self) -> None:

@@ -102,12 +102,12 @@ class SessionsDialog(DbWork, ModalScreen[None]):
 
     def revoke_confirmed(self, session_id: int, sure: bool | None) -> None:
         if sure:
-            now = self.desk.now()
-            self.change(lambda db: self.revoke(db, session_id, now), "Device signed out")
+            now, actor = self.desk.now(), self.desk.actor
+            self.change(lambda db: self.revoke(db, session_id, actor, now), "Device signed out")
 
     @staticmethod
-    def revoke(db: sqlite_utils.Database, session_id: int, now: datetime) -> None:
-        links.revoke_session(db, session_id, now=now)
+    def revoke(db: sqlite_utils.Database, session_id: int, actor: str, now: datetime) -> None:
+        links.revoke_session(db, session_id, actor=actor, now=now)
 
     def on_feed_changed(self, message: FeedChanged) -> None:
         """A phone opening this person's link (through the server) shows up at once."""

@@ -10,6 +10,8 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from schema.event_kinds import EventKind
+from schema.production import COORDINATOR
+from tui import read_only
 from tui.context import Desk
 from tui.data import Changed, DbWork, Refused
 from tui.errors import notify_error
@@ -31,13 +33,25 @@ class DeskScreen(DbWork, Screen[None]):
 
     VIEW: ClassVar[str] = ""
     WATCH: ClassVar[frozenset[EventKind]] = frozenset()
+    # The actions that only look (search, filter, open a view of something): all a read-only
+    # desk may run here. Anything not listed is refused there (see tui.read_only).
+    READS: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, desk: Desk) -> None:
         super().__init__(id=f"{self.VIEW}-screen")
         self.desk = desk
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """On a read-only desk the keys that change things show greyed in the footer (pressing
+        one says why: see CallboardApp.run_action)."""
+        if self.desk.read_only and not read_only.allows(self, action):
+            return None
+        return True
+
     def compose(self) -> ComposeResult:
-        yield NavBar(self.VIEW)
+        # The generic name says nothing about who is at the desk: only a person's is shown.
+        who = "" if self.desk.actor == COORDINATOR else self.desk.actor
+        yield NavBar(self.VIEW, who, self.desk.read_only)
         yield from self.compose_view()
         yield ReplicaLine(self.desk)
         yield Footer()

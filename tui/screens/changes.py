@@ -1,4 +1,5 @@
-"""Changes: every change notice, and who has acknowledged it and who has not."""
+"""Changes: every change notice, who made the change, and who has acknowledged it and who has
+not."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ class ChangesScreen(DeskScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#notices", DataTable)
-        table.add_columns("When", "What", "Seen", "Change")
+        table.add_columns("When", "What", "By", "Seen", "Change")
         self.query_one("#recipients", DataTable).add_columns("Who", "Acknowledged")
         table.focus()
 
@@ -63,7 +64,10 @@ class ChangesScreen(DeskScreen):
             f"{status.acknowledged}/{status.recipients}", style="green" if done else "yellow"
         )
         kind = KIND_LABELS.get(str(n.kind), str(n.kind))
-        return Row(str(n.id), (when(n.created_at, self.desk.zone), kind, seen, clip(n.summary, 70)))
+        by = clip(n.actor, 12)
+        return Row(
+            str(n.id), (when(n.created_at, self.desk.zone), kind, by, seen, clip(n.summary, 70))
+        )
 
     @on(DataTable.RowHighlighted, "#notices")
     def load_recipients(self) -> None:

@@ -44,6 +44,7 @@ ALL_DEPARTMENTS = ""
 class ContractsScreen(DeskScreen):
     VIEW = "contracts"
     WATCH = family("contract", "person", "call", "day", "paperwork")
+    READS = frozenset({"next_filter"})
     BINDINGS = [
         Binding("f", "next_filter", "Filter"),
         Binding("n", "new_contract", "New"),
@@ -61,6 +62,7 @@ class ContractsScreen(DeskScreen):
         super().__init__(desk)
         self.rows: dict[str, ChecklistRow] = {}
         self.kinds: list[DocumentKind] = []
+        self.land: str | None = None  # a contract just drafted: the cursor goes to its line
 
     def compose_view(self) -> ComposeResult:
         with Horizontal(id="contract-filters"):
@@ -119,7 +121,9 @@ class ContractsScreen(DeskScreen):
 
     def show_rows(self, rows: list[ChecklistRow]) -> None:
         self.rows = {row_key(r): r for r in rows}
-        refill(self.query_one("#checklist", DataTable), [self.row(r) for r in rows])
+        refill(self.query_one("#checklist", DataTable), [self.row(r) for r in rows], self.land)
+        if self.land in self.rows:
+            self.land = None
         self.show_detail()
 
     def on_resize(self) -> None:
@@ -215,9 +219,10 @@ class ContractsScreen(DeskScreen):
 
     def action_mark_sent(self) -> None:
         if (cid := self.contract_id()) is not None:
-            now, seen = self.desk.now(), self.seen_version
+            now, seen, actor = self.desk.now(), self.seen_version, self.desk.actor
             self.change(
-                lambda db: contracts.mark_sent(db, cid, version=seen, now=now), "Marked as sent"
+                lambda db: contracts.mark_sent(db, cid, version=seen, actor=actor, now=now),
+                "Marked as sent",
             )
 
     def action_countersign(self) -> None:
@@ -232,9 +237,10 @@ class ContractsScreen(DeskScreen):
 
     def countersign_confirmed(self, cid: int, seen: int | None, sure: bool | None) -> None:
         if sure:
-            now = self.desk.now()
+            now, actor = self.desk.now(), self.desk.actor
             self.change(
-                lambda db: contracts.countersign(db, cid, version=seen, now=now), "Countersigned"
+                lambda db: contracts.countersign(db, cid, version=seen, actor=actor, now=now),
+                "Countersigned",
             )
 
     def action_void(self) -> None:
@@ -253,7 +259,11 @@ class ContractsScreen(DeskScreen):
 
     def action_new_contract(self) -> None:
         if (row := self.selected) is not None:
-            self.app.push_screen(new_contract_form(self.desk, row, self.kinds))
+            self.app.push_screen(new_contract_form(self.desk, row, self.kinds), self.landed)
+
+    def landed(self, contract: Contract | None) -> None:
+        if isinstance(contract, Contract):
+            self.land = f"{contract.person_id}:{contract.id}"
 
     def action_generate(self) -> None:
         if (cid := self.contract_id()) is not None:
@@ -289,7 +299,12 @@ def row_key(row: ChecklistRow) -> str:
 def void_form(desk: Desk, contract_id: int, seen: int | None, title: str) -> FormDialog:
     def save(db: sqlite_utils.Database, values: Values) -> Contract:
         return contracts.void(
-            db, contract_id, reason=values["reason"], version=seen, now=desk.now()
+            db,
+            contract_id,
+            reason=values["reason"],
+            version=seen,
+            actor=desk.actor,
+            now=desk.now(),
         )
 
     fields = [Field("reason", "Reason", placeholder="e.g. replaced by a new deal memo")]
@@ -302,7 +317,9 @@ def attach_form(desk: Desk, contract_id: int) -> FormDialog:
     def save(db: sqlite_utils.Database, values: Values) -> Contract:
         path = Path(values["file"]).expanduser()
         data = read_file(path)
-        return contracts.attach_document(db, contract_id, path.name, data, now=desk.now())
+        return contracts.attach_document(
+            db, contract_id, path.name, data, actor=desk.actor, now=desk.now()
+        )
 
     fields = [Field("file", "PDF file", placeholder="/path/to/contract.pdf")]
     return FormDialog(desk, "Attach the document to be signed", fields, save)
@@ -348,6 +365,7 @@ def new_contract_form(desk: Desk, row: ChecklistRow, defined: list[DocumentKind]
             kind=values["kind"],
             title=values["title"],
             expires_on=validate.parse_date(expires, "expires_on") if expires else None,
+            actor=desk.actor,
             now=desk.now(),
         )
 

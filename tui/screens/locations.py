@@ -42,6 +42,7 @@ def places(db: sqlite_utils.Database) -> Places:
 class LocationsScreen(DeskScreen):
     VIEW = "locations"
     WATCH = family("location", "production")
+    READS = frozenset({"show_qr", "poster"})  # a poster is a file of what is already there
     BINDINGS = [
         Binding("a", "add", "Add"),
         Binding("e", "edit", "Edit"),
@@ -54,6 +55,7 @@ class LocationsScreen(DeskScreen):
         super().__init__(desk)
         self.places: dict[int, Location] = {}
         self.base_url = ""
+        self.land: str | None = None  # a location just added: the cursor goes there
 
     def compose_view(self) -> ComposeResult:
         with Horizontal(id="locations-body"):
@@ -73,7 +75,9 @@ class LocationsScreen(DeskScreen):
     def show_places(self, found: Places) -> None:
         self.places = {p.id: p for p in found.places}
         self.base_url = found.base_url
-        refill(self.query_one("#locations", DataTable), [place_row(p) for p in found.places])
+        rows = [place_row(p) for p in found.places]
+        refill(self.query_one("#locations", DataTable), rows, self.land)
+        self.land = None
         self.show_selected()
 
     @property
@@ -97,7 +101,11 @@ class LocationsScreen(DeskScreen):
         qr.data = self.url(place)
 
     def action_add(self) -> None:
-        self.app.push_screen(location_form(self.desk, None))
+        self.app.push_screen(location_form(self.desk, None), self.landed)
+
+    def landed(self, place: Any) -> None:
+        if isinstance(place, Location):
+            self.land = str(place.id)
 
     def action_edit(self) -> None:
         if (place := self.place) is not None:
@@ -123,7 +131,9 @@ class LocationsScreen(DeskScreen):
         if sure:
             now = self.desk.now()
             self.change(
-                lambda db: locations.rotate_code(db, place.id, place.version, now=now),
+                lambda db: locations.rotate_code(
+                    db, place.id, place.version, actor=self.desk.actor, now=now
+                ),
                 after=self.rotated,
             )
 
@@ -196,9 +206,9 @@ def location_in(values: Values) -> LocationIn:
 def location_form(desk: Desk, place: Location | None) -> FormDialog:
     def save(db: sqlite_utils.Database, values: Values) -> Location:
         if place is None:
-            return locations.add_location(db, location_in(values), now=desk.now())
+            return locations.add_location(db, location_in(values), actor=desk.actor, now=desk.now())
         return locations.update_location(
-            db, place.id, place.version, location_in(values), now=desk.now()
+            db, place.id, place.version, location_in(values), actor=desk.actor, now=desk.now()
         )
 
     title = "Add a location" if place is None else f"Edit {place.name}"

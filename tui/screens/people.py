@@ -47,6 +47,7 @@ def page(db: sqlite_utils.Database, search: str) -> Page:
 class PeopleScreen(DeskScreen):
     VIEW = "people"
     WATCH = family("person", "vendor")
+    READS = frozenset({"search", "leave_search", "sessions"})
     BINDINGS = [
         Binding("slash", "search", "Search"),
         Binding("escape", "leave_search", "To the list", show=False),
@@ -64,6 +65,7 @@ class PeopleScreen(DeskScreen):
         self.people: dict[int, Person] = {}
         self.vendors: list[Vendor] = []
         self.page: Page | None = None
+        self.land: str | None = None  # a person just added or gone to: the cursor goes there
 
     def compose_view(self) -> ComposeResult:
         yield Input(placeholder="/ Search name, department, role, email, phone", id="search")
@@ -111,7 +113,9 @@ class PeopleScreen(DeskScreen):
         self.people = {p.id: p for p in found.people}
         extra = max(0, min(self.app.size.width, 160) - 80) // 4
         rows = [person_row(p, extra) for p in found.people]
-        refill(self.query_one("#people", DataTable), rows)
+        refill(self.query_one("#people", DataTable), rows, self.land)
+        if self.land is not None and int(self.land) in self.people:
+            self.land = None
         shown = len(found.people)
         note = (
             f"{found.total} people"
@@ -126,7 +130,28 @@ class PeopleScreen(DeskScreen):
         return self.people.get(int(key)) if key else None
 
     def action_add(self) -> None:
-        self.app.push_screen(person_form(self.desk, None, self.vendors))
+        self.app.push_screen(person_form(self.desk, None, self.vendors), self.landed)
+
+    def landed(self, person: Any) -> None:
+        """The cursor goes to the person just added, even when a search hides them."""
+        if isinstance(person, Person):
+            self.land = str(person.id)
+            search = self.query_one("#search", Input)
+            if search.value and search.value.casefold() not in person.name.casefold():
+                search.value = person.name
+
+    def go_to_person(self, person_id: int) -> None:
+        """From another view (a problem about someone): find them and put the cursor there."""
+        self.fetch("goto", lambda db: directory.get_person(db, person_id), self.found_person)
+
+    def found_person(self, person: Person) -> None:
+        self.land = str(person.id)
+        search = self.query_one("#search", Input)
+        if search.value == person.name:
+            self.search()
+        else:
+            search.value = person.name  # the search follows, and the cursor lands
+        self.query_one("#people", DataTable).focus()
 
     def action_edit(self) -> None:
         if (person := self.person) is not None:
@@ -145,7 +170,11 @@ class PeopleScreen(DeskScreen):
     def link_confirmed(self, person_id: int, sure: bool | None) -> None:
         if sure:
             now = self.desk.now()
-            self.change(lambda db: links.issue_link(db, person_id, now=now), after=self.show_link)
+            actor = self.desk.actor
+            self.change(
+                lambda db: links.issue_link(db, person_id, actor=actor, now=now),
+                after=self.show_link,
+            )
 
     def show_link(self, issued: Any) -> None:
         if isinstance(issued, Issued):
@@ -170,7 +199,7 @@ class PeopleScreen(DeskScreen):
             now = self.desk.now()
             self.change(
                 lambda db: reach.send_invites(db, [person_id], now=now),
-                done="Link queued to email: Deliveries (9) shows when it is sent.",
+                done="Link queued to email: Deliveries (0) shows when it is sent.",
             )
 
     def action_sessions(self) -> None:
@@ -247,9 +276,9 @@ def person_in(values: Values) -> PersonIn:
 def person_form(desk: Desk, person: Person | None, vendors: list[Vendor]) -> FormDialog:
     def save(db: sqlite_utils.Database, values: Values) -> Person:
         if person is None:
-            return directory.add_person(db, person_in(values), now=desk.now())
+            return directory.add_person(db, person_in(values), actor=desk.actor, now=desk.now())
         return directory.update_person(
-            db, person.id, person.version, person_in(values), now=desk.now()
+            db, person.id, person.version, person_in(values), actor=desk.actor, now=desk.now()
         )
 
     title = "Add a person" if person is None else f"Edit {person.name}"
@@ -265,7 +294,7 @@ def import_form(desk: Desk) -> FormDialog:
             raise InvalidInput(f"there is no file at {path}", field="file")
         if values["what"] == "vendors":
             return import_vendors_file(db, path, now=desk.now())
-        return import_people_file(db, path, now=desk.now())
+        return import_people_file(db, path, actor=desk.actor, now=desk.now())
 
     fields = [
         Field(

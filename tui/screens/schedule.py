@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date
 from functools import partial
+from typing import Any
 
-import sqlite_utils
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
-from schema import bookings, callsheets, directory, locations, problems, schedule
+from schema import bookings, bulk, callsheets, directory, locations, problems, schedule
 from schema.bookings import BookingLine
+from schema.bulk import BulkKind, Plan, Preview
 from schema.event_kinds import family
 from schema.rules import plural
 from schema.schedule import CallLine, DaySummary
-from schema.types import Day, Location, Problem, Vendor
+from schema.types import Call, Day, Location, Problem, Vendor
 from tui.context import Desk
 from tui.dialogs.bookings import BookingsDialog
 from tui.dialogs.confirm import ConfirmDialog
@@ -27,7 +28,8 @@ from tui.dialogs.pick_person import PersonPicker
 from tui.dialogs.publish import PublishDialog
 from tui.screens import schedule_forms as forms
 from tui.screens.base import DeskScreen
-from tui.widgets.tables import Row, Table, clip, refill, selected_key, status_cell
+from tui.screens.schedule_bulk import DayChoice, PreviewDialog, preview_form
+from tui.widgets.tables import Row, Table, clip, land_on, refill, selected_key, status_cell
 
 
 class ScheduleScreen(DeskScreen):
@@ -46,7 +48,14 @@ class ScheduleScreen(DeskScreen):
         Binding("b", "book_vendor", "Book vendor"),
         Binding("B", "day_bookings", "Bookings", show=False),
         Binding("p", "publish", "Publish sheet", show=False),
+        Binding("slash", "search_calls", "Find"),
+        Binding("escape", "leave_search", "To the list", show=False),
+        Binding("C", "copy_calls", "Copy day"),
+        Binding("D", "call_department", "Call dept"),
+        Binding("R", "release_department", "Release dept"),
+        Binding("S", "shift_department", "Shift dept"),
     ]
+    READS = frozenset({"search_calls", "leave_search"})
 
     def __init__(self, desk: Desk) -> None:
         super().__init__(desk)
@@ -59,11 +68,20 @@ class ScheduleScreen(DeskScreen):
         self.placed = False
         self.shown_day: int | None = None
         self.sheets: dict[int, callsheets.SheetStatus] = {}  # each shown day's call sheet
+        self.departments: list[str] = []
+        self.land_day: str | None = None  # a day just added or gone to: the cursor goes there
+        self.land_call: str | None = None  # a call just made: the cursor goes there
+        self.call_filter = ""
 
     def compose_view(self) -> ComposeResult:
         yield Table(id="days", cursor_type="row", zebra_stripes=True)
         with Vertical(id="day-detail"):
             yield Static("", id="day-title", markup=False)
+            yield Input(
+                placeholder="Find in this day's calls: name, department, role",
+                id="call-search",
+                compact=True,
+            )
             yield Table(id="calls", cursor_type="row")
             yield Static("", id="day-problems", markup=False)
 
@@ -80,6 +98,7 @@ class ScheduleScreen(DeskScreen):
         self.fetch("days", schedule.list_days, self.days_then_problems)
         self.fetch("places", locations.list_locations, self.keep_places)
         self.fetch("vendors", directory.list_vendors, self.keep_vendors)
+        self.fetch("departments", directory.departments, self.keep_departments)
         if self.placed:
             self.load_day()
 
@@ -88,6 +107,9 @@ class ScheduleScreen(DeskScreen):
 
     def keep_vendors(self, vendors: list[Vendor]) -> None:
         self.vendors = vendors
+
+    def keep_departments(self, departments: list[str]) -> None:
+        self.departments = departments
 
     def days_then_problems(self, days: list[DaySummary]) -> None:
         """Days show at once; the rules' findings (slower on a big schedule) follow."""
@@ -98,7 +120,10 @@ class ScheduleScreen(DeskScreen):
         self.days = {d.day.id: d for d in days}
         table = self.query_one("#days", DataTable)
         keep = selected_key(table) if self.placed else self.first_key(days)
-        refill(table, [self.day_row(d) for d in days], keep)
+        refill(table, [self.day_row(d) for d in days], self.land_day or keep)
+        if self.land_day is not None and int(self.land_day) in self.days:
+            self.land_day = None
+            table.focus()
         self.placed = True
         if self.day is None or self.day.id != self.shown_day:
             self.load_day()
@@ -207,7 +232,13 @@ class ScheduleScreen(DeskScreen):
         if day is None:
             return
         self.lines = {line.call.id: line for line in lines}
-        refill(self.query_one("#calls", DataTable), [self.call_row(line) for line in lines])
+        shown = [line for line in lines if self.matches(line)]
+        calls = self.query_one("#calls", DataTable)
+        refill(calls, [self.call_row(line) for line in shown], self.land_call)
+        if self.land_call is not None and int(self.land_call) in self.lines:
+            # On them, not focused: the stripboard keeps the keys, and t or r, pressed in the
+            # list, acts on the person just called rather than whoever was there before.
+            self.land_call = None
         self.query_one("#day-title", Static).update(self.title_for(day, len(lines)))
         self.query_one("#day-problems", Static).update(self.problem_text(day))
 
@@ -249,11 +280,66 @@ class ScheduleScreen(DeskScreen):
             text = Text("\n".join(f"⚠ {p.message}" for p in found), style="red")
         return text + self.bookings_text(day)
 
+    def matches(self, line: CallLine) -> bool:
+        wanted = self.call_filter.casefold()
+        return not wanted or any(
+            wanted in text.casefold() for text in (line.name, line.department, line.role)
+        )
+
+    # --- going to a day, finding a call --------------------------------------------------------
+
+    def go_to_day(self, day_id: int) -> None:
+        """From another view (a problem, the palette): the cursor on that day."""
+        table = self.query_one("#days", DataTable)
+        table.focus()
+        if not land_on(table, str(day_id)):
+            self.land_day = str(day_id)  # not loaded yet: the next refill lands there
+
+    def go_to_date(self, on: date) -> None:
+        """Today (g t): its first day, or the next one after it."""
+        ahead = sorted(
+            (s.day for s in self.days.values() if s.day.date >= on),
+            key=lambda d: (d.date, d.call_at),
+        )
+        if ahead:
+            self.go_to_day(ahead[0].id)
+            if ahead[0].date != on:
+                self.notify(f"Nothing on {on:%a %d %b}: showing the next day", timeout=4)
+        else:
+            self.notify(f"No days from {on:%a %d %b} on", severity="warning")
+
+    def action_search_calls(self) -> None:
+        self.add_class("searching")
+        self.query_one("#call-search", Input).focus()
+
+    def action_leave_search(self) -> None:
+        """Escape: out of the search, its filter cleared, back on the day's calls."""
+        search = self.query_one("#call-search", Input)
+        if not self.has_class("searching"):
+            return
+        self.remove_class("searching")
+        search.value = ""
+        self.query_one("#calls", DataTable).focus()
+
+    @on(Input.Changed, "#call-search")
+    def filter_calls(self, event: Input.Changed) -> None:
+        self.call_filter = event.value
+        if self.day is not None:
+            self.show_calls(list(self.lines.values()))
+
+    @on(Input.Submitted, "#call-search")
+    def to_calls(self) -> None:
+        self.query_one("#calls", DataTable).focus()
+
     # --- actions ---------------------------------------------------------------------------
 
     def action_add_day(self) -> None:
         on = forms.next_free_date(list(self.days.values()), self.desk.today())
-        self.app.push_screen(forms.add_day_form(self.desk, on, self.places))
+        self.app.push_screen(forms.add_day_form(self.desk, on, self.places), self.day_landed)
+
+    def day_landed(self, day: Any) -> None:
+        if isinstance(day, Day):
+            self.land_day = str(day.id)
 
     def action_edit_day(self) -> None:
         if (day := self.day) is not None:
@@ -275,9 +361,9 @@ class ScheduleScreen(DeskScreen):
 
     def delete_confirmed(self, day: Day, sure: bool | None) -> None:
         if sure:
-            now = self.desk.now()
+            now, actor = self.desk.now(), self.desk.actor
             self.change(
-                lambda db: schedule.delete_day(db, day.id, day.version, now=now),
+                lambda db: schedule.delete_day(db, day.id, day.version, actor=actor, now=now),
                 f"Deleted {day.unit} unit, {day.date:%a %d %b}",
             )
 
@@ -285,21 +371,22 @@ class ScheduleScreen(DeskScreen):
         if (day := self.day) is None:
             return
         title = f"Call someone on {day.date:%a %d %b} ({day.call_at:%H:%M})"
-        self.app.push_screen(
-            PersonPicker(self.desk, title, self.called_ids()), partial(self.call_picked, day)
+        picker = PersonPicker(self.desk, title, self.called_ids(), call_time=f"{day.call_at:%H:%M}")
+        self.app.push_screen(picker, partial(self.call_picked, day, picker))
+
+    def call_picked(self, day: Day, picker: PersonPicker, person_id: int | None) -> None:
+        if person_id is None:
+            return
+        at, actor, now = picker.chosen_time, self.desk.actor, self.desk.now()
+        self.change(
+            lambda db: schedule.call_person(db, day.id, person_id, call=at, actor=actor, now=now),
+            f"Called for {day.date:%a %d %b} at {at or day.call_at:%H:%M}",
+            after=self.call_landed,
         )
 
-    def call_picked(self, day: Day, person_id: int | None) -> None:
-        if person_id is not None:
-            now = self.desk.now()
-            self.change(
-                lambda db: self.call(db, day.id, person_id, now),
-                f"Called for {day.date:%a %d %b} at {day.call_at:%H:%M}",
-            )
-
-    @staticmethod
-    def call(db: sqlite_utils.Database, day_id: int, person_id: int, now: datetime) -> None:
-        schedule.call_person(db, day_id, person_id, now=now)
+    def call_landed(self, call: Any) -> None:
+        if isinstance(call, Call):
+            self.land_call = str(call.id)
 
     def called_ids(self) -> frozenset[int]:
         return frozenset(line.call.person_id for line in self.lines.values())
@@ -330,9 +417,9 @@ class ScheduleScreen(DeskScreen):
 
     def release_confirmed(self, line: CallLine, sure: bool | None) -> None:
         if sure:
-            now, call = self.desk.now(), line.call
+            now, call, actor = self.desk.now(), line.call, self.desk.actor
             self.change(
-                lambda db: schedule.release_person(db, call.id, call.version, now=now),
+                lambda db: schedule.release_person(db, call.id, call.version, actor=actor, now=now),
                 f"Released {line.name}",
             )
 
@@ -350,7 +437,54 @@ class ScheduleScreen(DeskScreen):
 
     def action_call_time(self) -> None:
         if (line := self.chosen_line()) is not None:
-            self.app.push_screen(forms.call_time_form(self.desk, line))
+            self.app.push_screen(forms.call_time_form(self.desk, line), self.call_landed)
+
+    # --- bulk: previewed, then applied ----------------------------------------------------------
+
+    def action_copy_calls(self) -> None:
+        if (day := self.day) is not None:
+            choice = DayChoice(day, list(self.days.values()))
+            self.app.push_screen(choice, partial(self.copy_from, day))
+
+    def copy_from(self, day: Day, from_day_id: int | None) -> None:
+        if from_day_id is None:
+            return
+        plan = Plan(kind=BulkKind.COPY, day_id=day.id, from_day_id=from_day_id)
+        actor, now = self.desk.actor, self.desk.now()
+        self.fetch("preview", partial(bulk.preview, plan=plan, actor=actor, now=now), self.review)
+
+    def action_call_department(self) -> None:
+        self.bulk_form(BulkKind.CALL)
+
+    def action_release_department(self) -> None:
+        self.bulk_form(BulkKind.RELEASE)
+
+    def action_shift_department(self) -> None:
+        self.bulk_form(BulkKind.SHIFT)
+
+    def bulk_form(self, kind: BulkKind) -> None:
+        if (day := self.day) is not None:
+            form = preview_form(self.desk, day, kind, self.departments)
+            self.app.push_screen(form, self.review)
+
+    def review(self, preview: Any) -> None:
+        if isinstance(preview, Preview):
+            self.app.push_screen(PreviewDialog(preview), partial(self.apply_bulk, preview))
+
+    def apply_bulk(self, preview: Preview, sure: bool | None) -> None:
+        if not sure:
+            return
+        plan, actor, now = preview.done.plan, self.desk.actor, self.desk.now()
+        self.change(
+            lambda db: bulk.apply(db, plan, actor=actor, now=now),
+            after=self.bulk_done,
+        )
+
+    def bulk_done(self, done: Any) -> None:
+        if isinstance(done, bulk.Done):
+            count = plural(len(done.people), "person", "people")
+            self.notify(f"{done.title}: {count}", title="Done", timeout=6)
+            self.query_one("#calls", DataTable).focus()
 
     # --- call sheet ------------------------------------------------------------------------
 

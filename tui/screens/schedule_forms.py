@@ -56,7 +56,7 @@ def day_in(values: Values) -> DayIn:
 
 def add_day_form(desk: Desk, on: date, places: list[Location]) -> FormDialog:
     def save(db: sqlite_utils.Database, values: Values) -> Day:
-        return schedule.add_day(db, day_in(values), now=desk.now())
+        return schedule.add_day(db, day_in(values), actor=desk.actor, now=desk.now())
 
     return FormDialog(
         desk, "Add a shoot day", day_fields(None, on, places), save, lambda d: f"Added {name(d)}"
@@ -65,7 +65,9 @@ def add_day_form(desk: Desk, on: date, places: list[Location]) -> FormDialog:
 
 def edit_day_form(desk: Desk, day: Day, places: list[Location]) -> FormDialog:
     def save(db: sqlite_utils.Database, values: Values) -> Day:
-        return schedule.update_day(db, day.id, day.version, day_in(values), now=desk.now())
+        return schedule.update_day(
+            db, day.id, day.version, day_in(values), actor=desk.actor, now=desk.now()
+        )
 
     title = f"Edit {day.unit} unit, {day.date:%a %d %b}"
     return FormDialog(
@@ -95,6 +97,7 @@ def move_day_form(desk: Desk, day: Day, places: list[Location]) -> FormDialog:
             to_date=to_date,
             location_id=optional_id(values["location_id"]),
             call=call,
+            actor=desk.actor,
             now=desk.now(),
         )
 
@@ -119,7 +122,14 @@ def call_time_form(desk: Desk, line: CallLine) -> FormDialog:
             at = check(validate.parse_time, values["call"], "call")
             wrap = check(optional_time, values["wrap"], "wrap")
         return schedule.update_call(
-            db, call.id, call.version, call=at, wrap=wrap, notes=values["notes"], now=desk.now()
+            db,
+            call.id,
+            call.version,
+            call=at,
+            wrap=wrap,
+            notes=values["notes"],
+            actor=desk.actor,
+            now=desk.now(),
         )
 
     done = saved(call, lambda _: f"Saved {line.name}'s call")

@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual import events
+from textual.binding import Binding
 from textual.widgets import DataTable
+from textual.widgets.data_table import RowDoesNotExist
 
 Cell = str | Text
 
@@ -27,6 +29,24 @@ class Table(DataTable[Cell]):
     every cell clipped to its header's width until something else changes the table.
     """
 
+    BINDINGS = [
+        Binding("home", "first_row", "First", show=False),
+        Binding("end", "last_row", "Last", show=False),
+    ]
+
+    def action_first_row(self) -> None:
+        """Home and End go to the first and last row (a row table has no columns to walk)."""
+        if self.cursor_type == "row":
+            self.action_scroll_top()
+        else:
+            self.action_scroll_home()
+
+    def action_last_row(self) -> None:
+        if self.cursor_type == "row":
+            self.action_scroll_bottom()
+        else:
+            self.action_scroll_end()
+
     async def _on_idle(self, _: events.Idle) -> None:
         measuring = self._require_update_dimensions or bool(self._updated_cells)
         await super()._on_idle(_)
@@ -39,6 +59,16 @@ def selected_key(table: DataTable[Cell]) -> str | None:
     if not table.row_count:
         return None
     return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+
+def land_on(table: DataTable[Cell], key: str) -> bool:
+    """Put the cursor on the row with this key (an added or edited record), if it is shown."""
+    try:
+        row = table.get_row_index(key)
+    except RowDoesNotExist:  # not in this page or filter
+        return False
+    table.move_cursor(row=row, animate=False)
+    return True
 
 
 def refill(table: DataTable[Cell], rows: Sequence[Row], keep: str | None = None) -> None:
