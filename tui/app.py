@@ -67,7 +67,6 @@ HINTS = {
     "plan": "Orders over dates by department, overloads and late orders",
 }
 # Views reached by key and palette, not (yet) on the nav strip: it has no room at 80 columns.
-EXTRA_VIEWS = (("0", "deliveries", "Deliveries"),)
 
 
 class CallboardApp(App[None]):
@@ -77,10 +76,7 @@ class CallboardApp(App[None]):
     TITLE = "Callboard"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     BINDINGS = [
-        *(
-            Binding(key, f"switch_mode('{mode}')", label, show=False)
-            for key, mode, label in (*VIEWS, *EXTRA_VIEWS)
-        ),
+        *(Binding(key, f"switch_mode('{mode}')", label, show=False) for key, mode, label in VIEWS),
         Binding("g", "go", "Go to", show=False),
     ]
 
@@ -228,7 +224,7 @@ class CallboardApp(App[None]):
         )
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        for key, mode, label in (*VIEWS, *EXTRA_VIEWS):
+        for key, mode, label in VIEWS:
             yield SystemCommand(f"{label} ({key})", HINTS[mode], partial(self.switch_mode, mode))
         yield from view_commands(screen)
         for command in COMMANDS:

@@ -49,7 +49,7 @@ class ContractsScreen(DeskScreen):
         Binding("f", "next_filter", "Filter"),
         Binding("n", "new_contract", "New"),
         Binding("o", "attach", "Attach doc"),
-        Binding("g", "generate", "Deal memo"),
+        Binding("M", "generate", "Deal memo"),
         Binding("s", "mark_sent", "Sent"),
         Binding("k", "countersign", "Countersign"),
         Binding("v", "void", "Void"),
@@ -278,7 +278,7 @@ class ContractsScreen(DeskScreen):
             now = self.desk.now()
             self.change(
                 lambda db: contracts.redraft(db, cid, now=now),
-                "Drew up a corrected draft: attach its document (o or g), then mark it sent",
+                "Drew up a corrected draft: attach its document (o or M), then mark it sent",
             )
 
     def action_paperwork(self) -> None:

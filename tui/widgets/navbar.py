@@ -18,6 +18,7 @@ VIEWS: tuple[tuple[str, str, str], ...] = (
     ("7", "problems", "Problems"),
     ("8", "stock", "Stock"),
     ("9", "plan", "Plan"),
+    ("0", "deliveries", "Deliveries"),
 )
 
 
