@@ -18,7 +18,7 @@ import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
@@ -28,6 +28,15 @@ from litestar.exceptions import NotFoundException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
+from litestar.types import (
+    LifeSpanReceive,
+    LifeSpanScope,
+    LifeSpanSend,
+    Message,
+    Receive,
+    Scope,
+    Send,
+)
 
 from schema.clock import utcnow
 from server import logs
@@ -40,7 +49,7 @@ from server.bodies import strict_json_body
 from server.deps import DEPENDENCIES
 from server.errors import EXCEPTION_HANDLERS
 from server.ratelimit import RateLimiter
-from server.security import check_unsafe_request, security_headers
+from server.security import BaseUrls, check_unsafe_request, security_headers
 from server.settings import DEFAULT_STATIC_DIR, RateLimits, Settings, env_flag, parse_networks
 from server.store import ConnectionCache
 
@@ -59,6 +68,7 @@ def create_app(
     rate_limits: RateLimits | None = None,
     clock: Callable[[], datetime] = utcnow,
     base_url: str | None = None,
+    check_host: bool = True,
 ) -> Litestar:
     settings = Settings(
         db_path=db_path,
@@ -68,11 +78,12 @@ def create_app(
         limits=rate_limits or RateLimits(),
         clock=clock,
         base_url=base_url,
+        check_host=check_host,
     )
     connections = ConnectionCache(db_path)
     connections.migrate()
     logs.install()
-    return Litestar(
+    return CallboardApp(
         route_handlers=[
             SessionController,
             CrewController,
@@ -125,7 +136,44 @@ def plain_file_path(connection: ASGIConnection[Any, Any, Any, Any], _: object) -
 
 
 def _state(settings: Settings, connections: ConnectionCache) -> State:
-    return State({"settings": settings, "connections": connections, "limiter": RateLimiter()})
+    return State(
+        {
+            "settings": settings,
+            "connections": connections,
+            "limiter": RateLimiter(),
+            "base_urls": BaseUrls(lambda: _stored_base_url(connections)),
+        }
+    )
+
+
+def _stored_base_url(connections: ConnectionCache) -> str | None:
+    row = connections.get().execute("SELECT base_url FROM production WHERE id = 1").fetchone()
+    return str(row[0]) if row else None
+
+
+class CallboardApp(Litestar):
+    """Litestar, answering HEAD wherever GET answers (monitors, link previewers and curl -I
+    ask with HEAD): the GET runs and its body is dropped, its headers kept."""
+
+    async def __call__(
+        self,
+        scope: Scope | LifeSpanScope,
+        receive: Receive | LifeSpanReceive,
+        send: Send | LifeSpanSend,
+    ) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await super().__call__(scope, receive, send)
+            return
+        send = cast("Send", send)
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return  # a streamed body: wait for its last part, then end with nothing
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await super().__call__({**scope, "method": "GET"}, receive, headers_only)
 
 
 def app_from_env() -> Litestar:

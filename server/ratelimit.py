@@ -9,21 +9,20 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import TooManyRequestsException
 from litestar.handlers.base import BaseRouteHandler
 
-from schema import links
 from schema.tokens import hash_token, looks_like_token
 from server import net
+from server.deps import session_person
 from server.security import settings_of
 from server.settings import SESSION_COOKIE
-from server.store import ConnectionCache
 
-Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], None]
+Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]
 
 
 # Clients tracked at once. Past this, idle ones are forgotten and then the least recently seen:
@@ -72,10 +71,12 @@ def rate_limited(group: str, *, per_session: bool = False) -> Guard:
     """A guard allowing `RateLimits.<group>` requests per client per window.
 
     The client is its IP, or with `per_session` its device session when it has one: a whole
-    unit checking in from one location Wi-Fi shares a single public IP.
+    unit checking in from one location Wi-Fi shares a single public IP. The guard is async so
+    it runs on the event loop (a sync guard costs a thread hop per request), and the session
+    lookup it makes is the one the handler uses (server.deps.session_person).
     """
 
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         settings = settings_of(connection.scope)
         limiter: RateLimiter = connection.app.state.limiter
         session = _real_session(connection) if per_session else None
@@ -100,7 +101,4 @@ def _real_session(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
     token = connection.cookies.get(SESSION_COOKIE)
     if not token or not looks_like_token(token):
         return None
-    cache: ConnectionCache = connection.app.state.connections
-    now = settings_of(connection.scope).clock()
-    person = links.session_person(cache.get(), token, now=now, touch=False)
-    return token if person is not None else None
+    return token if session_person(connection) is not None else None

@@ -44,6 +44,8 @@ class Settings:
     clock: Callable[[], datetime] = utcnow
     # Overrides the production's stored base URL in the links this server issues (calendar).
     base_url: str | None = None
+    # Refuse a Host other than the base URL's name (DNS rebinding); see server/security.py.
+    check_host: bool = True
 
     def static_file(self, name: str) -> bytes | None:
         """One of the PWA's own files (a fixed name, never a request's path), or None."""
