@@ -33,13 +33,14 @@ Nonce = Annotated[str, msgspec.Meta(pattern=NONCE.pattern)]
 PhoneMoment = Annotated[datetime, msgspec.Meta(tz=True)]
 
 
-class Position(msgspec.Struct, kw_only=True):
+# Requests refuse fields they do not know (a misspelt "client_at" must not vanish quietly).
+class Position(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     lat: float
     lon: float
     accuracy_m: float | None = None
 
 
-class CheckinRequest(msgspec.Struct, kw_only=True):
+class CheckinRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A check-in as the phone sends it; the constraints apply when it is decoded from JSON."""
 
     code: Annotated[str, msgspec.Meta(max_length=64)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import time
 from collections.abc import Awaitable, Callable
@@ -114,7 +115,12 @@ def _check_host(connection: ASGIConnection[Any, Any, Any, Any], settings: Settin
 def base_host(connection: ASGIConnection[Any, Any, Any, Any], settings: Settings) -> str | None:
     """The host name phones are sent to, or None when it is an address (nothing to check)."""
     url = settings.base_url or connection.app.state.base_urls.current()
-    expected = hostname(urlsplit(url).netloc) if url else ""
+    return _checked_host(url) if url else None
+
+
+@functools.lru_cache(maxsize=8)
+def _checked_host(url: str) -> str | None:
+    expected = hostname(urlsplit(url).netloc)
     return None if not expected or is_literal_host(expected) else expected
 
 
@@ -126,8 +132,9 @@ def hostname(netloc: str) -> str:
     return netloc.split(":", 1)[0].rstrip(".")
 
 
+@functools.lru_cache(maxsize=256)
 def is_literal_host(host: str) -> bool:
-    if host in ("", "localhost"):
+    if host == "localhost":
         return True
     try:
         ipaddress.ip_address(host)
