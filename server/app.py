@@ -26,7 +26,6 @@ from litestar.connection import ASGIConnection
 from litestar.datastructures import CacheControlHeader, State
 from litestar.exceptions import NotFoundException
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
 from litestar.types import (
     LifeSpanReceive,
@@ -48,6 +47,7 @@ from server.api.session import SessionController
 from server.bodies import strict_json_body
 from server.deps import DEPENDENCIES
 from server.errors import EXCEPTION_HANDLERS
+from server.openapi import DocumentPlugin
 from server.ratelimit import RateLimiter
 from server.security import BaseUrls, check_unsafe_request, security_headers
 from server.settings import DEFAULT_STATIC_DIR, RateLimits, Settings, env_flag, parse_networks
@@ -106,7 +106,7 @@ def create_app(
             title="Callboard crew and vendor API",
             version="1",
             path="/api/schema",
-            render_plugins=[JsonRenderPlugin()],
+            render_plugins=[DocumentPlugin()],
         ),
         state=_state(settings, connections),
     )
@@ -153,7 +153,18 @@ def _stored_base_url(connections: ConnectionCache) -> str | None:
 
 class CallboardApp(Litestar):
     """Litestar, answering HEAD wherever GET answers (monitors, link previewers and curl -I
-    ask with HEAD): the GET runs and its body is dropped, its headers kept."""
+    ask with HEAD): the GET runs and its body is dropped, its headers kept. OPTIONS lists every
+    method a path takes (Litestar's own answer can miss one when two controllers' handlers
+    share a path), HEAD included where GET is."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._allow: dict[str, bytes] = {}
+        for route in self.routes:
+            methods: set[str] = set(getattr(route, "methods", ()))
+            if "GET" in methods:
+                methods.add("HEAD")
+            self._allow[route.path] = ", ".join(sorted(methods)).encode()
 
     async def __call__(
         self,
@@ -161,10 +172,13 @@ class CallboardApp(Litestar):
         receive: Receive | LifeSpanReceive,
         send: Send | LifeSpanSend,
     ) -> None:
-        if scope["type"] != "http" or scope["method"] != "HEAD":
+        if scope["type"] != "http" or scope["method"] not in ("HEAD", "OPTIONS"):
             await super().__call__(scope, receive, send)
             return
         send = cast("Send", send)
+        if scope["method"] == "OPTIONS":
+            await super().__call__(scope, receive, self._allowing(scope, send))
+            return
 
         async def headers_only(message: Message) -> None:
             if message["type"] == "http.response.body":
@@ -174,6 +188,19 @@ class CallboardApp(Litestar):
             await send(message)
 
         await super().__call__({**scope, "method": "GET"}, receive, headers_only)
+
+    def _allowing(self, scope: Scope, send: Send) -> Send:
+        async def with_allow(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                handler = scope.get("route_handler")
+                paths = getattr(handler, "paths", ()) if handler is not None else ()
+                allow = next((self._allow[p] for p in paths if p in self._allow), None)
+                if allow is not None:
+                    headers = [(k, v) for k, v in message.get("headers", []) if k != b"allow"]
+                    message = {**message, "headers": [*headers, (b"allow", allow)]}
+            await send(message)
+
+        return with_allow
 
 
 def app_from_env() -> Litestar:
