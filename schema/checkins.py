@@ -35,9 +35,10 @@ PhoneMoment = Annotated[datetime, msgspec.Meta(tz=True)]
 
 # Requests refuse fields they do not know (a misspelt "client_at" must not vanish quietly).
 class Position(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    lat: float
-    lon: float
-    accuracy_m: float | None = None
+    # Bounds checked when decoded (and so in the API document); _check_position for callers.
+    lat: Annotated[float, msgspec.Meta(ge=-90, le=90)]
+    lon: Annotated[float, msgspec.Meta(ge=-180, le=180)]
+    accuracy_m: Annotated[float, msgspec.Meta(ge=0, le=100_000)] | None = None
 
 
 class CheckinRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

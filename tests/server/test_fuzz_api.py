@@ -70,6 +70,8 @@ def test_the_document_says_what_the_server_does(world: World, static_dir: Path) 
         assert schemas[name]["additionalProperties"] is False, name
     assert "agree" in schemas["SignIn"]["required"]
     assert schemas["SignIn"]["properties"]["full_name"]["minLength"] == 1
+    # A position off the Earth is refused, and the document says where the Earth ends.
+    assert schemas["Position"]["properties"]["lat"]["maximum"] == 90
     # Every answer the server gives is documented.
     checkin = document["paths"]["/api/checkins"]["post"]["responses"]
     assert {"200", "400", "401", "403", "404", "409", "413", "415", "422", "429"} <= set(checkin)
