@@ -19,7 +19,9 @@ from schema.store.connection import connect
 from server.settings import RateLimits
 from tests.server.conftest import NOW, Clock, World, make_app
 
-EXAMPLES = 300 if os.environ.get("CALLBOARD_LONG_TESTS") == "1" else 30
+LONG = os.environ.get("CALLBOARD_LONG_TESTS") == "1"
+EXAMPLES = 300 if LONG else 30
+pytestmark = pytest.mark.timeout(1200 if LONG else 120)
 GENEROUS = RateLimits(session=10**6, checkin=10**6, upload=10**6, calendar=10**6)
 
 
