@@ -89,11 +89,11 @@ def check_in(
         return CheckinAnswer(result=CheckinResult.NO_SESSION)
     person = links.session_person(db, session_token, now=now)
     if person is None:
-        return no_person_answer(db, session_token, now=now)
+        return _no_person_answer(db, session_token, now=now)
     return check_in_person(db, person, request, ip=ip, user_agent=user_agent, now=now)
 
 
-def no_person_answer(
+def _no_person_answer(
     db: sqlite_utils.Database, session_token: str | None, *, now: datetime | None = None
 ) -> CheckinAnswer:
     """The answer for a cookie that names nobody: revoked, expired, or never a session."""

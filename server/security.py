@@ -10,7 +10,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from litestar.connection import ASGIConnection
-from litestar.datastructures import MutableScopeHeaders
 from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import Message, Scope
@@ -53,17 +52,29 @@ def settings_of(scope: Scope) -> Settings:
     return scope["app"].state.settings
 
 
+_RAW_HEADERS = [(name.encode(), value.encode()) for name, value in HEADERS.items()]
+_NO_STORE = (b"cache-control", b"no-store")
+_HSTS = (b"strict-transport-security", b"max-age=31536000")
+
+
 def security_headers(settings: Settings) -> Callable[[Message, Scope], Awaitable[None]]:
+    """Adds each header the response does not set itself. One pass over the raw header list:
+    Litestar's MutableScopeHeaders.setdefault rescans the list per header (measured: a third
+    of GET /api/health's time for these ten)."""
+
     async def before_send(message: Message, scope: Scope) -> None:
         if message["type"] != "http.response.start":
             return
-        headers = MutableScopeHeaders.from_message(message)
-        for name, value in HEADERS.items():
-            headers.setdefault(name, value)
-        if scope.get("path", "").startswith("/api/"):
-            headers.setdefault("cache-control", "no-store")  # personal data: never cached
-        if net.is_https(scope, settings.trusted_proxies):
-            headers.setdefault("strict-transport-security", "max-age=31536000")
+        headers = list(message.get("headers", ()))
+        present = {name.lower() for name, _ in headers}
+        extra = [pair for pair in _RAW_HEADERS if pair[0] not in present]
+        if b"cache-control" not in present and scope.get("path", "").startswith("/api/"):
+            extra.append(_NO_STORE)  # personal data: never cached
+        if b"strict-transport-security" not in present and net.is_https(
+            scope, settings.trusted_proxies
+        ):
+            extra.append(_HSTS)
+        message["headers"] = headers + extra
 
     return before_send
 
