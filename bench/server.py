@@ -22,14 +22,17 @@ import json
 import os
 import secrets
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -197,11 +200,14 @@ def fixed_rate(server: Served, sessions: list[tuple[str, str]]) -> Load:
     )
 
 
-# The real TUI, headless, on the arrivals board and following the feed, for a while; it prints
-# how many feed batches it saw and its peak resident size.
+# The real TUI, headless, on the arrivals board and following the feed until told to stop
+# (SIGTERM); it prints how many feed batches it saw and its peak resident size.
 FOLLOWER = """
-import asyncio, json, resource, sys, time
+import asyncio, json, resource, signal, sys, time
 from tui.app import CallboardApp
+
+stop = []
+signal.signal(signal.SIGTERM, lambda *_: stop.append(True))  # the burst is over: report
 
 async def main():
     app = CallboardApp(sys.argv[1], follow=True)
@@ -215,7 +221,7 @@ async def main():
         await pilot.press("5")
         print("ready", flush=True)
         deadline = time.monotonic() + float(sys.argv[2])
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and not stop:
             await pilot.pause(0.1)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"batches": batches[0], "rss_mb": peak}), flush=True)
@@ -230,12 +236,14 @@ class Burst:
     backup_s: float
     feed_batches: int
     tui_rss_mb: float
+    stored: int  # check-ins the file holds from the burst
+    span_s: float  # first to last received
 
 
 def burst(server: Served, path: Path, sessions: list[tuple[str, str]], folder: Path) -> Burst:
     """2,000 phones check in once each while the TUI follows the feed and a backup runs."""
     follower = subprocess.Popen(
-        [sys.executable, "-c", FOLLOWER, str(path), str(BURST_SECONDS + 15)],
+        [sys.executable, "-c", FOLLOWER, str(path), str(BURST_SECONDS * 3 + 15)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -243,24 +251,66 @@ def burst(server: Served, path: Path, sessions: list[tuple[str, str]], folder: P
     )
     assert follower.stdout is not None
     follower.stdout.readline()  # "ready": the board is up and following
-    rate = len(sessions) / BURST_SECONDS
-    script = wrk.checkin_script(sessions, rate=rate, connections=BURST_CONNECTIONS, seed=202)
-    started = time.perf_counter()
-    backup = subprocess.Popen(
-        [sys.executable, "-m", "cli", "--db", str(path), "backup", str(folder / "backup.db")],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
+    phones = sessions[:PHONES]
+    script = wrk.checkin_script(
+        phones,
+        rate=len(phones) / BURST_SECONDS,
+        connections=BURST_CONNECTIONS,
+        seed=202,
+        limit=len(phones),
     )
+    backup_s: list[float] = []
+
+    def back_up() -> None:
+        started = time.perf_counter()
+        command = [sys.executable, "-m", "cli", "--db", str(path), "backup"]
+        subprocess.run(
+            [*command, str(folder / "backup.db")], cwd=ROOT, check=True, capture_output=True
+        )
+        backup_s.append(time.perf_counter() - started)
+
+    before = _checkin_mark(path)
+    backup = threading.Thread(target=back_up)
+    backup.start()
+    # Bounded: one and a half times the planned spread; a phone not served by then is missing
+    # from the count stored, and the verdict says so.
     load = measure(
-        server, "/api/checkins", script, seconds=BURST_SECONDS, connections=BURST_CONNECTIONS
+        server,
+        "/api/checkins",
+        script,
+        seconds=BURST_SECONDS * 1.5,
+        connections=BURST_CONNECTIONS,
     )
-    backup.wait(timeout=120)
-    backup_s = time.perf_counter() - started
-    if backup.returncode != 0:
+    stored, span = _stored_since(path, before)
+    backup.join(timeout=300)
+    if not backup_s:
         raise RuntimeError("the backup failed during the burst")
+    follower.terminate()  # handled: it reports and exits
     out, _ = follower.communicate(timeout=120)
-    report = json.loads(out.strip().splitlines()[-1])
-    return Burst(load, backup_s, report["batches"], report["rss_mb"])
+    report = json.loads(out.strip().splitlines()[-1]) if out.strip().startswith("{") else {}
+    return Burst(
+        load, backup_s[0], report.get("batches", 0), report.get("rss_mb", 0.0), stored, span
+    )
+
+
+def _checkin_mark(path: Path) -> int:
+    with closing(sqlite3.connect(path)) as db:
+        return int(db.execute("SELECT coalesce(max(id), 0) FROM checkins").fetchone()[0])
+
+
+def _stored_since(path: Path, mark: int) -> tuple[int, float]:
+    """Check-ins stored after `mark`, and the seconds from the first to the last received
+    (wrk's own duration is its bound, not when the last phone was answered)."""
+    with closing(sqlite3.connect(path)) as db:
+        count, first, last = db.execute(
+            "SELECT count(*), min(received_at), max(received_at) FROM checkins WHERE id > ?",
+            [mark],
+        ).fetchone()
+    if not count:
+        return 0, 0.0
+    return int(count), (
+        datetime.fromisoformat(last) - datetime.fromisoformat(first)
+    ).total_seconds()
 
 
 class _Assets(HTMLParser):
@@ -304,10 +354,7 @@ def _rate_row(name: str, load: Load, target: str = "", verdict: str = "") -> Row
 
 def _detail_row(name: str, load: Load) -> Row:
     r = load.result
-    return Row(
-        name=name,
-        value=f"p50 {r.p50_ms:.1f} / p99 {r.p99_ms:.1f} ms, server CPU {load.cpu_us:.0f} us/req",
-    )
+    return Row(name=name, value=f"latency p50 {r.p50_ms:.1f} / p99 {r.p99_ms:.1f} ms")
 
 
 def _verdict(ok: bool) -> str:
@@ -337,7 +384,7 @@ def run(path: Path) -> list[Row]:
         rate = core_checkins_per_second(core, _sessions(core, 300))
     rows = _rows(measured, fixed, crowd, server_rss, size, files)
     rows.insert(
-        4,
+        5,
         Row(
             name="  the check-in in the core alone (no HTTP)",
             value=f"{rate:,.0f} /s",
@@ -400,6 +447,11 @@ def _rows(
                 f"{_verdict(checkin_ratio >= 0.4 and checkin.result.rate >= 3000)}"
             ),
         ),
+        Row(
+            name="  server CPU per request: bare / health / check-in",
+            value=f"{bare.cpu_us:.0f} / {health.cpu_us:.0f} / {checkin.cpu_us:.0f} us",
+            data={"bare": bare.cpu_us, "health": health.cpu_us, "checkin": checkin.cpu_us},
+        ),
         _detail_row("  check-in", checkin),
         Row(
             name=f"check-in at a fixed {FIXED_RATE:.0f}/s, {FIXED_CONNECTIONS} conn: p99",
@@ -410,13 +462,17 @@ def _rows(
             data={**f.as_dict(), "server_cpu_us": round(fixed.cpu_us)},
         ),
         Row(
-            name=f"burst: {b.requests:,} phones in {b.seconds:.0f} s + TUI + backup: p99",
+            name=f"burst: {crowd.stored:,} phones in {crowd.span_s:.0f} s + TUI + backup: p99",
             value=f"{b.p99_ms:.1f} ms, {b.errors} errors",
-            target="< 100 ms, 0 errors",
-            verdict=_verdict(b.p99_ms < 100 and b.errors == 0 and b.seconds <= 60),
+            target="< 100 ms, 0 errors, < 60 s",
+            verdict=_verdict(
+                b.p99_ms < 100 and b.errors == 0 and crowd.span_s <= 60 and crowd.stored == PHONES
+            ),
             runs=b.requests,
             data={
                 **b.as_dict(),
+                "stored": crowd.stored,
+                "span_s": round(crowd.span_s, 2),
                 "backup_s": round(crowd.backup_s, 2),
                 "tui_feed_batches": crowd.feed_batches,
             },

@@ -53,8 +53,19 @@ end
 """
 
 PACED = """
+local limit = %(limit)d
 delay = function()
+  if limit > 0 and counter >= limit then return 3600000 end
   return -math.log(1 - math.random()) * mean_ms
+end
+"""
+
+# With a limit: stop once that many answers came back (each session checks in once).
+LIMITED = """
+local answered = 0
+response = function(status, headers, body)
+  answered = answered + 1
+  if answered >= limit then wrk.thread:stop() end
 end
 """
 
@@ -91,13 +102,21 @@ def available() -> bool:
 
 
 def checkin_script(
-    sessions: list[tuple[str, str]], *, rate: float = 0, connections: int = 1, seed: int = 0
+    sessions: list[tuple[str, str]],
+    *,
+    rate: float = 0,
+    connections: int = 1,
+    seed: int = 0,
+    limit: int = 0,
 ) -> str:
-    """Lua for POST /api/checkins: a live session and a fresh nonce per request."""
+    """Lua for POST /api/checkins: a live session and a fresh nonce per request; with `rate`,
+    paced; with `limit` (and a rate), stopping after that many answers."""
     entries = ",".join(f'{{"{token}","{code}"}}' for token, code in sessions)
     mean_ms = connections * 1000.0 / rate if rate else 0.0
     script = CHECKINS % {"sessions": entries, "seed": seed, "mean_ms": mean_ms}
-    return script + (PACED if rate else "") + DONE
+    if rate:
+        script += PACED % {"limit": limit} + (LIMITED if limit else "")
+    return script + DONE
 
 
 def plain_script() -> str:
