@@ -52,6 +52,7 @@ FIXED_CONNECTIONS = 50
 FIXED_SECONDS = 10.0
 BURST_SECONDS = 20.0  # 2,000 phones at ~100 a second: three times a 60-second crowd's average
 BURST_CONNECTIONS = 50
+BURST_TAG = "burst"  # the burst's nonces start with it
 FIRST_LOAD_LIMIT = 30 * 1024
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -258,6 +259,7 @@ def burst(server: Served, path: Path, sessions: list[tuple[str, str]], folder: P
         connections=BURST_CONNECTIONS,
         seed=202,
         limit=len(phones),
+        tag=BURST_TAG,
     )
     backup_s: list[float] = []
 
@@ -303,8 +305,9 @@ def _stored_since(path: Path, mark: int) -> tuple[int, float]:
     (wrk's own duration is its bound, not when the last phone was answered)."""
     with closing(sqlite3.connect(path)) as db:
         count, first, last = db.execute(
-            "SELECT count(*), min(received_at), max(received_at) FROM checkins WHERE id > ?",
-            [mark],
+            "SELECT count(*), min(received_at), max(received_at) FROM checkins"
+            " WHERE id > ? AND nonce LIKE ?",
+            [mark, f"{BURST_TAG}%"],
         ).fetchone()
     if not count:
         return 0, 0.0

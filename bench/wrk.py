@@ -37,7 +37,7 @@ end
 CHECKINS = """
 local sessions = {%(sessions)s}
 math.randomseed(os.time() + %(seed)d)
-local prefix = string.format("b%%x%%x", os.time(), math.random(1, 2147483647))
+local prefix = string.format("%(tag)s%%x%%x", os.time(), math.random(1, 2147483647))
 local counter = 0
 local mean_ms = %(mean_ms)f
 
@@ -108,12 +108,14 @@ def checkin_script(
     connections: int = 1,
     seed: int = 0,
     limit: int = 0,
+    tag: str = "b",
 ) -> str:
     """Lua for POST /api/checkins: a live session and a fresh nonce per request; with `rate`,
-    paced; with `limit` (and a rate), stopping after that many answers."""
+    paced; with `limit` (and a rate), stopping after that many answers. Nonces start with
+    `tag` (letters), so a run's check-ins can be told apart in the file."""
     entries = ",".join(f'{{"{token}","{code}"}}' for token, code in sessions)
     mean_ms = connections * 1000.0 / rate if rate else 0.0
-    script = CHECKINS % {"sessions": entries, "seed": seed, "mean_ms": mean_ms}
+    script = CHECKINS % {"sessions": entries, "seed": seed, "mean_ms": mean_ms, "tag": tag}
     if rate:
         script += PACED % {"limit": limit} + (LIMITED if limit else "")
     return script + DONE
