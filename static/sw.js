@@ -9,7 +9,7 @@
 // `uv run python -m tests.browser.stamp` rewrites it).
 importScripts("/static/outbox.js");
 
-const VERSION = "86d4523d3f";
+const VERSION = "3162f89eee";
 const SHELL_CACHE = `callboard-shell-${VERSION}`;
 const API_CACHE = "callboard-api-v1";
 const SHELL = [
