@@ -53,4 +53,5 @@ lint: setup
 
 # Measure the speed targets and print a report (not a test: machines here are noisy).
 bench: setup
+    uv run --frozen python -m bench.setup
     uv run --frozen python -m bench

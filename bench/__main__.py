@@ -1,14 +1,18 @@
 """Run every benchmark and print one table: `python -m bench` (or `just bench`).
 
 The core's timings are here; the TUI's live in bench/tui.py and the server's in bench/server.py,
-each offering `run(path) -> list[Row]` (see bench.core.Row) over the same large demo.
+each offering `run(path) -> list[Row]` (see bench.core.Row) over the same large demo. The same
+figures are written as JSON (bench/results/<UTC time>.json) so a later run can be set beside
+an earlier one; docs/performance.md explains each figure.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import os
+import platform
 import subprocess
 import sys
 import tempfile
@@ -99,6 +103,12 @@ def _hook(module_name: str, label: str, path: Path) -> list[Row]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--runs", type=int, default=3, help="repetitions per measure (median)")
+    parser.add_argument(
+        "--json",
+        type=Path,
+        default=None,
+        help="where to write the JSON report (default: bench/results/<UTC time>.json)",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     rows: list[Row] = []
@@ -112,10 +122,33 @@ def main(argv: list[str] | None = None) -> int:
         rows += bench_server(path)
         rows += _hook("bench.replication", "replication", path)  # off beside on (#15)
     print()
-    print(f"Callboard benchmarks ({os.cpu_count()} CPUs, Python {sys.version.split()[0]})")
+    print(
+        f"Callboard benchmarks ({os.cpu_count()} CPUs, Python {sys.version.split()[0]},"
+        f" load average {os.getloadavg()[0]:.1f})"
+    )
     print(table(rows))
-    print(f"\n(total {time.perf_counter() - started:.0f} s; a report, not a test)")
+    total = time.perf_counter() - started
+    print(f"\n(total {total:.0f} s; a report, not a test)")
+    written = write_json(rows, args.json, total)
+    print(f"JSON: {written}")
     return 0
+
+
+def write_json(rows: list[Row], path: Path | None, total_s: float) -> Path:
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    path = path or ROOT / "bench" / "results" / f"{stamp}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    report = {
+        "when": stamp,
+        "cpus": os.cpu_count(),
+        "load_average": os.getloadavg(),
+        "python": sys.version.split()[0],
+        "machine": platform.platform(),
+        "total_s": round(total_s, 1),
+        "rows": [row.as_dict() for row in rows],
+    }
+    path.write_text(json.dumps(report, indent=2) + "\n")
+    return path
 
 
 if __name__ == "__main__":

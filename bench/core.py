@@ -6,6 +6,7 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,17 @@ class Row:
     target: str = ""
     verdict: str = ""  # "ok", "SLOW", or "" when there is nothing to compare
     runs: int = 0
+    data: dict[str, Any] | None = None  # the measured numbers, for the JSON report
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name.strip(),
+            "value": self.value,
+            "target": self.target,
+            "verdict": self.verdict,
+            "runs": self.runs,
+            **({"data": self.data} if self.data else {}),
+        }
 
 
 def median_seconds(fn: Callable[[], object], runs: int = 3) -> float:
@@ -37,6 +49,7 @@ def timed_row(name: str, seconds: float, limit: float, runs: int) -> Row:
         target=f"< {format_seconds(limit)}",
         verdict="ok" if seconds < limit else "SLOW",
         runs=runs,
+        data={"seconds": round(seconds, 4), "limit_s": limit},
     )
 
 

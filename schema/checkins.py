@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import msgspec
 import sqlite_utils
@@ -32,13 +33,15 @@ Nonce = Annotated[str, msgspec.Meta(pattern=NONCE.pattern)]
 PhoneMoment = Annotated[datetime, msgspec.Meta(tz=True)]
 
 
-class Position(msgspec.Struct, kw_only=True):
-    lat: float
-    lon: float
-    accuracy_m: float | None = None
+# Requests refuse fields they do not know (a misspelt "client_at" must not vanish quietly).
+class Position(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    # Bounds checked when decoded (and so in the API document); _check_position for callers.
+    lat: Annotated[float, msgspec.Meta(ge=-90, le=90)]
+    lon: Annotated[float, msgspec.Meta(ge=-180, le=180)]
+    accuracy_m: Annotated[float, msgspec.Meta(ge=0, le=100_000)] | None = None
 
 
-class CheckinRequest(msgspec.Struct, kw_only=True):
+class CheckinRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A check-in as the phone sends it; the constraints apply when it is decoded from JSON."""
 
     code: Annotated[str, msgspec.Meta(max_length=64)]
@@ -81,17 +84,21 @@ def check_in(
     now: datetime | None = None,
 ) -> CheckinAnswer:
     """Check in the person behind a device session (the phone's cookie)."""
-    if not NONCE.match(request.nonce):
-        raise InvalidInput("nonce must be 8 to 64 letters, digits, - or _", field="nonce")
-    if request.position is not None:
-        _check_position(request.position)
+    _check_request(request)
     if not session_token:
         return CheckinAnswer(result=CheckinResult.NO_SESSION)
     person = links.session_person(db, session_token, now=now)
     if person is None:
-        ended = links.session_ended(db, session_token, now=now)
-        return CheckinAnswer(result=_NO_PERSON[ended] if ended else CheckinResult.NO_SESSION)
+        return _no_person_answer(db, session_token, now=now)
     return check_in_person(db, person, request, ip=ip, user_agent=user_agent, now=now)
+
+
+def _no_person_answer(
+    db: sqlite_utils.Database, session_token: str | None, *, now: datetime | None = None
+) -> CheckinAnswer:
+    """The answer for a cookie that names nobody: revoked, expired, or never a session."""
+    ended = links.session_ended(db, session_token, now=now) if session_token else None
+    return CheckinAnswer(result=_NO_PERSON[ended] if ended else CheckinResult.NO_SESSION)
 
 
 def check_in_person(
@@ -103,12 +110,15 @@ def check_in_person(
     user_agent: str = "",
     now: datetime | None = None,
 ) -> CheckinAnswer:
+    """Check in a known person. The hot path: one transaction, each row read once, and the
+    answer built from what was decided (a replayed nonce rebuilds it from the stored row)."""
+    _check_request(request)
     received = now or utcnow()
     with write(db):
         earlier = _by_nonce(db, person.id, request.nonce)
         if earlier is not None:
             return _answer_of(db, earlier)
-        values = _decide(db, person, request, received)
+        values, answer = _decide(db, person, request, received)
         values.update(ip=ip[:64], user_agent=user_agent[:400])
         checkin_id = insert(db, "checkins", values)
         events.record(
@@ -127,15 +137,20 @@ def check_in_person(
                 "ip": ip[:64],
             },
         )
-        stored = fetch_one(db, Checkin, "SELECT * FROM checkins WHERE id = ?", [checkin_id])
-        assert stored is not None
-        return _answer_of(db, stored)
+        return answer
+
+
+def _check_request(request: CheckinRequest) -> None:
+    if not NONCE.match(request.nonce):
+        raise InvalidInput("nonce must be 8 to 64 letters, digits, - or _", field="nonce")
+    if request.position is not None:
+        _check_position(request.position)
 
 
 def _decide(
     db: sqlite_utils.Database, person: Person, request: CheckinRequest, received: datetime
-) -> dict[str, object]:
-    """Work out the result and the row to store for a first-seen nonce."""
+) -> tuple[dict[str, object], CheckinAnswer]:
+    """Work out the row to store for a first-seen nonce, and the answer it gives."""
     client_at = _plausible(request.client_at, received)
     # A phone's clock cannot make an online late arrival look on time.
     happened = rules.replayed_time(received, client_at, request.queued)
@@ -147,12 +162,19 @@ def _decide(
         "nonce": request.nonce,
         "received_at": iso(received),
         "happened_at": iso(happened),
-        "client_at": iso(client_at) if client_at else None,
+        # Kept for the audit even when implausible and so not believed.
+        "client_at": _as_told(request.client_at),
         "replayed": request.queued,
         "late_minutes": 0,
         "far": False,
         "result": str(CheckinResult.UNKNOWN_CODE),
     }
+    # The moment as a stored row gives it back (UTC), so a replay's answer reads the same.
+    answer = CheckinAnswer(
+        result=CheckinResult.UNKNOWN_CODE,
+        at=datetime.fromisoformat(iso(happened)),
+        replayed=request.queued,
+    )
     if request.position is not None:
         values.update(
             lat=request.position.lat,
@@ -161,16 +183,41 @@ def _decide(
         )
     found = locations.lookup_code(db, request.code)
     if found is None:
-        return values
+        return values, answer
     location = found.location
     values.update(location_id=location.id, code=location.code if found.current else request.code)
+    answer.location_id, answer.location_name = location.id, location.name
     if not found.current:
         values["result"] = str(CheckinResult.ROTATED_CODE)
-        return values
-    values.update(_where(location, request.position))
-    local = wall_clock(happened, zone(get_production(db)))
-    values.update(_against_calls(db, person.id, location.id, local, zone(get_production(db))))
-    return values
+        answer.result = CheckinResult.ROTATED_CODE
+        return values, answer
+    distance = _distance(location, request.position)
+    if distance is not None:
+        answer.distance_m = values["distance_m"] = round(distance, 1)
+        accuracy = request.position.accuracy_m if request.position else None
+        answer.far = values["far"] = rules.is_far(distance, location.radius_m, accuracy)
+    production_zone = _production_zone(db)
+    local = wall_clock(happened, production_zone)
+    _against_calls(db, person.id, location.id, local, production_zone, values, answer)
+    return values, answer
+
+
+def _as_told(client_at: datetime | None) -> str | None:
+    """The phone's own time as stored for the audit: in UTC, or as sent when out of range."""
+    if client_at is None:
+        return None
+    try:
+        return iso(client_at)
+    except OverflowError:  # year 1 or 9999 with an offset
+        return client_at.isoformat()
+
+
+def _production_zone(db: sqlite_utils.Database) -> tzinfo:
+    """The production's timezone: the one column a check-in needs of the production row."""
+    row = db.execute("SELECT timezone FROM production WHERE id = 1").fetchone()
+    if row is None:
+        return zone(get_production(db))  # raises the core's own "no production" error
+    return ZoneInfo(row[0])
 
 
 def _plausible(client_at: datetime | None, received: datetime) -> datetime | None:
@@ -184,19 +231,33 @@ def _plausible(client_at: datetime | None, received: datetime) -> datetime | Non
 
 
 def _against_calls(
-    db: sqlite_utils.Database, person_id: int, location_id: int, local: datetime, where: tzinfo
-) -> dict[str, object]:
-    """OK, late, already checked in, or not called here today."""
+    db: sqlite_utils.Database,
+    person_id: int,
+    location_id: int,
+    local: datetime,
+    where: tzinfo,
+    values: dict[str, object],
+    answer: CheckinAnswer,
+) -> None:
+    """OK, late, already checked in, or not called here today (into the row and the answer)."""
     call = _nearest_call(db, person_id, location_id, local)
     day_id = call[1] if call else None
-    first = _first_arrival(db, person_id, location_id, day_id, local.date())
+    values["day_id"] = day_id
+    if call is not None:
+        answer.call_at = datetime.fromisoformat(call[0])
+    first = _first_arrival(db, person_id, location_id, day_id, local.date(), where)
     if first is not None:
-        return {"result": str(CheckinResult.ALREADY), "day_id": day_id}
-    if call is None:
-        return {"result": str(CheckinResult.NOT_CALLED)}
-    late = rules.late_minutes(datetime.fromisoformat(call[0]), local, where)
-    result = CheckinResult.LATE if late else CheckinResult.OK
-    return {"result": str(result), "day_id": day_id, "late_minutes": late}
+        result = CheckinResult.ALREADY
+        answer.first_at = first.happened_at
+    elif call is None:
+        result = CheckinResult.NOT_CALLED
+        answer.called_elsewhere = _called_on(db, person_id, local.date())
+    else:
+        late = rules.late_minutes(datetime.fromisoformat(call[0]), local, where)
+        result = CheckinResult.LATE if late else CheckinResult.OK
+        values["late_minutes"] = answer.late_minutes = late
+    values["result"] = str(result)
+    answer.result = result
 
 
 def _nearest_call(
@@ -230,6 +291,7 @@ def _first_arrival(
     location_id: int,
     day_id: int | None,
     on: date,
+    production_zone: tzinfo,
 ) -> Checkin | None:
     """The check-in that already counts for this person here today (for this call)."""
     arrived = tuple(str(r) for r in ARRIVED_RESULTS)
@@ -248,21 +310,16 @@ def _first_arrival(
         " AND result = ? ORDER BY id",
         [person_id, location_id, str(CheckinResult.NOT_CALLED)],
     )
-    production_zone = zone(get_production(db))
     for checkin in candidates:
         if _local(checkin, production_zone).date() == on:
             return checkin
     return None
 
 
-def _where(location: Location, position: Position | None) -> dict[str, object]:
+def _distance(location: Location, position: Position | None) -> float | None:
     if position is None or location.lat is None or location.lon is None:
-        return {}
-    distance = rules.distance_m(position.lat, position.lon, location.lat, location.lon)
-    return {
-        "distance_m": round(distance, 1),
-        "far": rules.is_far(distance, location.radius_m, position.accuracy_m),
-    }
+        return None
+    return rules.distance_m(position.lat, position.lon, location.lat, location.lon)
 
 
 def _check_position(position: Position) -> None:
@@ -287,7 +344,7 @@ def _local(checkin: Checkin, production_zone: tzinfo) -> datetime:
 
 def _answer_of(db: sqlite_utils.Database, checkin: Checkin) -> CheckinAnswer:
     """Rebuild the answer from the stored row, so a replayed nonce gets the same words."""
-    production_zone = zone(get_production(db))
+    production_zone = _production_zone(db)
     location = (
         fetch_one(db, Location, "SELECT * FROM locations WHERE id = ?", [checkin.location_id])
         if checkin.location_id is not None
@@ -312,7 +369,9 @@ def _answer_of(db: sqlite_utils.Database, checkin: Checkin) -> CheckinAnswer:
             answer.call_at = datetime.fromisoformat(row[0])
     if checkin.result == CheckinResult.ALREADY and location is not None:
         local = _local(checkin, production_zone)
-        first = _first_arrival(db, checkin.person_id, location.id, checkin.day_id, local.date())
+        first = _first_arrival(
+            db, checkin.person_id, location.id, checkin.day_id, local.date(), production_zone
+        )
         if first is not None:
             answer.first_at = first.happened_at
     if checkin.result == CheckinResult.NOT_CALLED:
@@ -323,12 +382,16 @@ def _answer_of(db: sqlite_utils.Database, checkin: Checkin) -> CheckinAnswer:
 def _called_elsewhere(
     db: sqlite_utils.Database, checkin: Checkin, production_zone: tzinfo
 ) -> str | None:
-    on = _local(checkin, production_zone).date()
+    return _called_on(db, checkin.person_id, _local(checkin, production_zone).date())
+
+
+def _called_on(db: sqlite_utils.Database, person_id: int, on: date) -> str | None:
+    """Where this person is called on this day, if anywhere (the first call's location)."""
     row = db.execute(
         "SELECT l.name FROM calls c JOIN days d ON d.id = c.day_id"
         " JOIN locations l ON l.id = d.location_id WHERE c.person_id = ? AND d.date = ?"
         " ORDER BY c.call_at LIMIT 1",
-        [checkin.person_id, on.isoformat()],
+        [person_id, on.isoformat()],
     ).fetchone()
     return str(row[0]) if row else None
 

@@ -23,7 +23,7 @@ from schema.production import COORDINATOR
 from schema.production import get as get_production
 from schema.store import events
 from schema.store.connection import BUSY_TIMEOUT_MS, write
-from schema.store.rows import fetch_all, fetch_one
+from schema.store.rows import fetch_all, fetch_one, to_struct
 from schema.tokens import RandomBytes, hash_token, looks_like_token, new_token
 from schema.types import DeviceSession, Issued, Person
 
@@ -172,20 +172,24 @@ def session_person(
     """The person behind a device-session cookie, or None if unknown, revoked or expired."""
     if not looks_like_token(session_token):
         return None
-    row = db.execute(
-        "SELECT id, person_id, last_seen_at FROM device_sessions"
-        " WHERE token_hash = ? AND revoked_at IS NULL",
+    # One statement: every request from a phone asks this first.
+    cursor = db.execute(
+        "SELECT s.id AS session_id, s.last_seen_at AS session_seen, p.* FROM device_sessions s"
+        " JOIN people p ON p.id = s.person_id WHERE s.token_hash = ? AND s.revoked_at IS NULL",
         [hash_token(session_token)],
-    ).fetchone()
+    )
+    row = cursor.fetchone()
     if row is None:
         return None
     moment = now or utcnow()
-    if idle_expired(datetime.fromisoformat(row[2]), moment):
+    last_seen = datetime.fromisoformat(row[1])
+    if idle_expired(last_seen, moment):
         return None
     # Refresh last-seen at most every 5 minutes: a read should not write every time.
-    if touch and (moment - datetime.fromisoformat(row[2])).total_seconds() > 300:
+    if touch and (moment - last_seen).total_seconds() > 300:
         _touch(db, row[0], moment)
-    return fetch_one(db, Person, "SELECT * FROM people WHERE id = ?", [row[1]])
+    columns = [c[0] for c in cursor.description[2:]]
+    return to_struct(dict(zip(columns, row[2:], strict=True)), Person)
 
 
 def _touch(db: sqlite_utils.Database, session_id: int, moment: datetime) -> None:

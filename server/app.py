@@ -18,7 +18,7 @@ import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
@@ -26,8 +26,16 @@ from litestar.connection import ASGIConnection
 from litestar.datastructures import CacheControlHeader, State
 from litestar.exceptions import NotFoundException
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
+from litestar.types import (
+    LifeSpanReceive,
+    LifeSpanScope,
+    LifeSpanSend,
+    Message,
+    Receive,
+    Scope,
+    Send,
+)
 
 from schema.clock import utcnow
 from schema.sending import BackgroundSender
@@ -44,8 +52,9 @@ from server.api.session import SessionController
 from server.bodies import strict_json_body
 from server.deps import DEPENDENCIES
 from server.errors import EXCEPTION_HANDLERS
+from server.openapi import DocumentPlugin
 from server.ratelimit import RateLimiter
-from server.security import check_unsafe_request, security_headers
+from server.security import BaseUrls, check_unsafe_request, security_headers
 from server.settings import DEFAULT_STATIC_DIR, RateLimits, Settings, env_flag, parse_networks
 from server.store import ConnectionCache
 
@@ -66,6 +75,7 @@ def create_app(
     base_url: str | None = None,
     sender: bool = False,
     push_hosts: tuple[str, ...] = (),
+    check_host: bool = True,
 ) -> Litestar:
     settings = Settings(
         db_path=db_path,
@@ -76,13 +86,14 @@ def create_app(
         clock=clock,
         base_url=base_url,
         push_hosts=push_hosts,
+        check_host=check_host,
     )
     connections = ConnectionCache(db_path)
     connections.migrate()
     logs.install()
     # Sending blocks (SMTP, HTTPS): its own thread and connection, never the event loop.
     outbox = BackgroundSender(db_path) if sender else None
-    return Litestar(
+    return CallboardApp(
         route_handlers=[
             SessionController,
             CrewController,
@@ -110,7 +121,7 @@ def create_app(
             title="Callboard crew and vendor API",
             version="1",
             path="/api/schema",
-            render_plugins=[JsonRenderPlugin()],
+            render_plugins=[DocumentPlugin()],
         ),
         state=_state(settings, connections),
     )
@@ -140,7 +151,71 @@ def plain_file_path(connection: ASGIConnection[Any, Any, Any, Any], _: object) -
 
 
 def _state(settings: Settings, connections: ConnectionCache) -> State:
-    return State({"settings": settings, "connections": connections, "limiter": RateLimiter()})
+    return State(
+        {
+            "settings": settings,
+            "connections": connections,
+            "limiter": RateLimiter(),
+            "base_urls": BaseUrls(lambda: _stored_base_url(connections)),
+        }
+    )
+
+
+def _stored_base_url(connections: ConnectionCache) -> str | None:
+    row = connections.get().execute("SELECT base_url FROM production WHERE id = 1").fetchone()
+    return str(row[0]) if row else None
+
+
+class CallboardApp(Litestar):
+    """Litestar, answering HEAD wherever GET answers (monitors, link previewers and curl -I
+    ask with HEAD): the GET runs and its body is dropped, its headers kept. OPTIONS lists every
+    method a path takes (Litestar's own answer can miss one when two controllers' handlers
+    share a path), HEAD included where GET is."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._allow: dict[str, bytes] = {}
+        for route in self.routes:
+            methods: set[str] = set(getattr(route, "methods", ()))
+            if "GET" in methods:
+                methods.add("HEAD")
+            self._allow[route.path] = ", ".join(sorted(methods)).encode()
+
+    async def __call__(
+        self,
+        scope: Scope | LifeSpanScope,
+        receive: Receive | LifeSpanReceive,
+        send: Send | LifeSpanSend,
+    ) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("HEAD", "OPTIONS"):
+            await super().__call__(scope, receive, send)
+            return
+        send = cast("Send", send)
+        if scope["method"] == "OPTIONS":
+            await super().__call__(scope, receive, self._allowing(scope, send))
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return  # a streamed body: wait for its last part, then end with nothing
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await super().__call__({**scope, "method": "GET"}, receive, headers_only)
+
+    def _allowing(self, scope: Scope, send: Send) -> Send:
+        async def with_allow(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                handler = scope.get("route_handler")
+                paths = getattr(handler, "paths", ()) if handler is not None else ()
+                allow = next((self._allow[p] for p in paths if p in self._allow), None)
+                if allow is not None:
+                    headers = [(k, v) for k, v in message.get("headers", []) if k != b"allow"]
+                    message = {**message, "headers": [*headers, (b"allow", allow)]}
+            await send(message)
+
+        return with_allow
 
 
 def app_from_env() -> Litestar:

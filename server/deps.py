@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlite_utils
 from litestar import Request, Response
+from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency, Provide
 
@@ -51,11 +52,34 @@ SIGNED_OUT: dict[links.SessionEnd, str] = {
 }
 
 
-def provide_person(db: Db, session_token: SessionToken, now: Now) -> Person:
+# Where a request keeps the person its cookie names, once looked up (see session_person).
+_PERSON_KEY = "callboard.person"
+_UNSEEN = object()
+
+
+def session_person(connection: ASGIConnection[Any, Any, Any, Any]) -> Person | None:
+    """The person behind this request's cookie, or None: looked up once per request and kept
+    in the request's state, so the rate-limit guard and the handler share one lookup."""
+    state = connection.scope["state"]
+    found = state.get(_PERSON_KEY, _UNSEEN)
+    if found is _UNSEEN:
+        token = connection.cookies.get(SESSION_COOKIE)
+        found = None
+        if token:
+            cache: ConnectionCache = connection.app.state.connections
+            now = settings_of(connection.scope).clock()
+            found = links.session_person(cache.get(), token, now=now)
+        state[_PERSON_KEY] = found
+    return found
+
+
+def provide_person(
+    request: Request[Any, Any, Any], db: Db, session_token: SessionToken, now: Now
+) -> Person:
     """The person behind this phone's cookie; 401 says whether they never had one or lost it."""
     if not session_token:
         raise NotSignedIn("open your personal link on this phone first")
-    person = links.session_person(db, session_token, now=now)
+    person = session_person(request)
     if person is None:
         ended = links.session_ended(db, session_token, now=now)
         if ended is not None:

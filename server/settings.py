@@ -47,6 +47,8 @@ class Settings:
     base_url: str | None = None
     # Push services on other hosts than the browsers' own (a test's service on loopback).
     push_hosts: tuple[str, ...] = ()
+    # Refuse a Host other than the base URL's name (DNS rebinding); see server/security.py.
+    check_host: bool = True
 
     def static_file(self, name: str) -> bytes | None:
         """One of the PWA's own files (a fixed name, never a request's path), or None."""

@@ -29,7 +29,7 @@ export async function get(path) {
   return { status: res.status, data: await body(res), cached, savedAt: res.headers.get("Date") };
 }
 
-/** POST JSON. Throws Offline when no answer came back. Returns {status, data}. */
+/** POST JSON. Throws Offline when no answer came back. Returns {status, data, retryAfter}. */
 export async function post(path, payload, ms = 10000) {
   let res;
   try {
@@ -42,7 +42,13 @@ export async function post(path, payload, ms = 10000) {
   } catch {
     throw new Offline();
   }
-  return { status: res.status, data: await body(res) };
+  return { status: res.status, data: await body(res), retryAfter: retryAfter(res) };
+}
+
+/** Seconds the server asked us to wait (429, 503), or null. */
+function retryAfter(res) {
+  const seconds = parseInt(res.headers.get("Retry-After") || "", 10);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
 }
 
 /** POST a multipart form (file upload). */

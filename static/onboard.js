@@ -17,14 +17,13 @@ const REFUSED = {
 };
 
 export async function onboardPage(token) {
-  // Take the secret out of the address bar and history at once.
-  history.replaceState(null, "", "/");
   show(h("section", { class: "panel" }, h("h1", null, "Setting up this phone…")));
   let res;
   try {
     res = await post("/api/session", { token });
   } catch (err) {
     if (!(err instanceof Offline)) throw err;
+    // The link stays in the address bar (the page sends no referrer): reloading retries too.
     return show(
       notice(
         "warn",
@@ -34,6 +33,9 @@ export async function onboardPage(token) {
       ),
     );
   }
+  if (res.status === 429 || res.status === 503) return waitPage(token, res.retryAfter);
+  // Spent or refused for good: take the secret out of the address bar and history.
+  history.replaceState(null, "", "/");
   if (res.status === 200) {
     await forgetSaved();
     await dropOthers(res.data.person.id);
@@ -59,6 +61,33 @@ export async function onboardPage(token) {
         )
       : null,
   );
+}
+
+/**
+ * Too many tries from this network just now (or the server is busy): the link is fine, so say
+ * to wait, count down, then offer to try again. The link stays in the address bar meanwhile.
+ */
+function waitPage(token, seconds) {
+  let left = Math.max(1, seconds || 5);
+  const retry = button("Try again", () => onboardPage(token));
+  const count = h("p", { class: "hint", "aria-live": "polite" });
+  const tick = () => {
+    retry.disabled = left > 0;
+    count.textContent = left > 0 ? `You can try again in ${left} s.` : "You can try again now.";
+    if (left-- > 0) setTimeout(tick, 1000);
+  };
+  show(
+    notice(
+      "warn",
+      "Wait a moment and try again",
+      [
+        "Many phones on this network have just tried to set up. Your link is fine and still works.",
+      ],
+      retry,
+    ),
+    count,
+  );
+  tick();
 }
 
 /** Queued items of someone else (an earlier session on this phone) must never be sent as you. */

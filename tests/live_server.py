@@ -34,6 +34,26 @@ def serving(
     """Run the server on `db_path` until the block ends; yields its base URL."""
     port = port or free_port()
     base = f"http://127.0.0.1:{port}"
+    server = start(db_path, port=port, log=log, env=env)
+    try:
+        wait_until_up(base, server)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def start(
+    db_path: Path | str,
+    *,
+    port: int,
+    log: IO[bytes] | int | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.Popen[bytes]:
+    """Start the server process (the caller waits for it and ends it: crash tests kill it)."""
     command = [
         sys.executable,
         "-m",
@@ -51,18 +71,9 @@ def serving(
     inherited = {k: v for k, v in os.environ.items() if not k.startswith("CALLBOARD_")}
     full_env = {**inherited, "CALLBOARD_DB": str(db_path), **(env or {})}
     output = subprocess.DEVNULL if log is None else log
-    server = subprocess.Popen(
+    return subprocess.Popen(
         command, cwd=ROOT, env=full_env, stdout=output, stderr=subprocess.STDOUT
     )
-    try:
-        wait_until_up(base, server)
-        yield base
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 def wait_until_up(base: str, server: subprocess.Popen[bytes], timeout: float = 30) -> None:

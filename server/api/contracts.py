@@ -14,6 +14,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 
 from schema import contracts, crew
 from server.api.fields import Id
+from server.bodies import RequestBody
 from server.deps import PERSON, CurrentPerson, Db, Now, client_ip, user_agent
 from server.ratelimit import rate_limited
 
@@ -25,10 +26,11 @@ DOCUMENT_CSP = "default-src 'none'; object-src 'self'; img-src 'self' data:; fra
 UPLOAD_BODY_LIMIT = contracts.MAX_DOCUMENT_BYTES + 64 * 1024
 
 
-class SignIn(msgspec.Struct, kw_only=True):
-    full_name: Annotated[str, msgspec.Meta(max_length=400)]
-    agree: bool = False
-    sha256: Annotated[str, msgspec.Meta(max_length=128)]
+class SignIn(RequestBody):
+    # A blank name or `agree: false` is refused by the core (422, naming the field).
+    full_name: Annotated[str, msgspec.Meta(min_length=1, max_length=400)]
+    agree: bool
+    sha256: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
 
 
 class DeclineIn(msgspec.Struct, kw_only=True):

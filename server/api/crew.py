@@ -11,6 +11,7 @@ from litestar.params import FromPath, JSONBody
 
 from schema import callsheets, crew, delivery, links, notices
 from server.api.fields import Id, Moment, Nonce
+from server.bodies import RequestBody
 from server.deps import PERSON, CurrentPerson, Db, Now
 from server.ratelimit import rate_limited
 from server.security import settings_of
@@ -21,7 +22,7 @@ class MeOut(msgspec.Struct):
     production: crew.ProductionInfo
 
 
-class AckIn(msgspec.Struct, kw_only=True):
+class AckIn(RequestBody):
     nonce: Nonce
     client_at: Moment | None = None
     queued: bool = False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import msgspec
-from litestar import Controller, MediaType, Request, Response, get, head
+from litestar import Controller, MediaType, Request, Response, get
 from litestar.params import FromPath
 
 from schema import links
@@ -84,10 +84,6 @@ class PageController(Controller):
                 "Content-Disposition": 'inline; filename="callboard.ics"',
             },
         )
-
-    @head(["/", "/api/health"], sync_to_thread=False, include_in_schema=False)
-    def alive(self) -> None:
-        """Uptime monitors ask with HEAD: yes, it is here (nothing else answers HEAD)."""
 
     @get("/api/health", sync_to_thread=False, include_in_schema=True, tags=["health"])
     def health(self) -> Health:

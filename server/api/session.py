@@ -9,8 +9,9 @@ from litestar import Controller, Request, Response, delete, post
 from litestar.params import JSONBody
 
 from schema import crew, links
+from schema.errors import CallboardError
 from server.deps import Db, Now, SessionToken, client_ip, session_cookie, user_agent
-from server.ratelimit import rate_limited
+from server.ratelimit import count_failure, rate_limited
 
 
 class SessionIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -29,7 +30,8 @@ class SessionController(Controller):
         "/",
         status_code=200,
         sync_to_thread=False,
-        guards=[rate_limited("session")],
+        # Only failed exchanges count against an address (a unit on one Wi-Fi, see ratelimit).
+        guards=[rate_limited("session", failures_only=True)],
         summary="Spend a personal link: start a device session (sets the cookie)",
     )
     def start(
@@ -40,14 +42,18 @@ class SessionController(Controller):
         session_token: SessionToken,
         data: JSONBody[SessionIn],
     ) -> Response[SessionOut]:
-        person, token = links.exchange_link(
-            db,
-            data.token,
-            user_agent=user_agent(request),
-            ip=client_ip(request),
-            previous_session=session_token,
-            now=now,
-        )
+        try:
+            person, token = links.exchange_link(
+                db,
+                data.token,
+                user_agent=user_agent(request),
+                ip=client_ip(request),
+                previous_session=session_token,
+                now=now,
+            )
+        except CallboardError:
+            count_failure(request, "session")
+            raise
         return Response(
             SessionOut(person=crew.me(db, person)), cookies=[session_cookie(request, token)]
         )

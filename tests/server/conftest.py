@@ -143,6 +143,9 @@ def clock() -> Clock:
 
 
 def make_app(world: World, static_dir: Path, clock: Clock, **options: object) -> Litestar:
+    # The TestClient's Host (testserver.local) is not the world's base URL: the Host check
+    # has its own tests (tests/server/test_host_and_head.py).
+    options.setdefault("check_host", False)
     return create_app(str(world.path), static_dir=static_dir, clock=clock, **options)  # type: ignore[arg-type]
 
 

@@ -141,7 +141,15 @@ def test_checkin_is_always_for_the_cookie_holder(phones: dict[str, Phone], world
             "person_id": world.people["bob"],
         },
     )
-    assert response.status_code == 200
+    # A field naming someone else is not silently dropped any more: it is refused (issue #11).
+    assert (response.status_code, response.json()["field"]) == (422, "person_id")
+    db = connect(world.path, migrate_schema=False)
+    assert db.execute("SELECT person_id FROM checkins").fetchall() == []
+    db.conn.close()
+    again = phones["alice"].post(
+        "/api/checkins", json={"code": world.codes["stage"], "nonce": "nonce-spoof"}
+    )
+    assert again.status_code == 200
     db = connect(world.path, migrate_schema=False)
     assert db.execute("SELECT person_id FROM checkins").fetchall() == [(world.people["alice"],)]
     db.conn.close()

@@ -113,7 +113,8 @@ def test_app_from_env(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.db_path == str(world.path)
     assert [str(n) for n in settings.trusted_proxies] == ["127.0.0.1/32", "10.0.0.0/8"]
     assert settings.secure_cookies is True
-    with TestClient(app) as client:
+    # At the production's own address: the Host is checked (tests/server/test_host_and_head.py).
+    with TestClient(app, base_url="https://callboard.test") as client:
         assert client.get("/api/health").status_code == 200
 
 
