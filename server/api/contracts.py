@@ -33,7 +33,7 @@ class SignIn(RequestBody):
     sha256: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
 
 
-class DeclineIn(msgspec.Struct, kw_only=True):
+class DeclineIn(RequestBody):
     reason: Annotated[str, msgspec.Meta(max_length=2000)]
 
 
