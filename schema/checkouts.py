@@ -31,7 +31,7 @@ OVERRUN = timedelta(hours=8)
 EARLY = timedelta(hours=4)
 
 
-class CheckoutRequest(msgspec.Struct, kw_only=True):
+class CheckoutRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A check-out as the phone sends it; the constraints apply when decoded from JSON."""
 
     code: Annotated[str, msgspec.Meta(max_length=64)]

@@ -80,7 +80,7 @@ Nonce = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
 PhoneMoment = Annotated[datetime, msgspec.Meta(tz=True)]
 
 
-class ScanRequest(msgspec.Struct, kw_only=True):
+class ScanRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     code: Annotated[str, msgspec.Meta(max_length=64)]
     nonce: Nonce
     client_at: PhoneMoment | None = None

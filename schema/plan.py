@@ -825,7 +825,7 @@ class StageScanResult(StrEnum):
     UNKNOWN_CODE = "unknown_code"
 
 
-class StageScanRequest(msgspec.Struct, kw_only=True):
+class StageScanRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     code: Annotated[str, msgspec.Meta(max_length=64)]
     order_id: int
     nonce: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
