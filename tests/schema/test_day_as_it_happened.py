@@ -84,14 +84,14 @@ def planted(fresh_db: sqlite_utils.Database) -> Planted:
         db, world.ana, checkins.CheckinRequest(code=place.code, nonce="ana-in-1"), now=utc(6, 50)
     )
     checkins.check_in_person(
-        db, world.ed, checkins.CheckinRequest(code=place.code, nonce="ed-in-1"), now=utc(6, 55)
+        db, world.ed, checkins.CheckinRequest(code=place.code, nonce="ed-in-001"), now=utc(6, 55)
     )
     # Bo's phone had no signal: queued at 06:40, sent at 09:00, believed, and marked.
     checkins.check_in_person(
         db,
         world.bo,
         checkins.CheckinRequest(
-            code=place.code, nonce="bo-in-1", client_at=utc(6, 40), queued=True
+            code=place.code, nonce="bo-in-001", client_at=utc(6, 40), queued=True
         ),
         now=utc(9, 0),
     )
@@ -461,13 +461,13 @@ def test_a_code_sent_by_a_phone_reaches_the_export_as_text(planted: Planted) -> 
     checkins.check_in_person(
         db,
         planted.ana,
-        checkins.CheckinRequest(code="=1+cmd|'/c calc'!A0", nonce="evil-1"),
+        checkins.CheckinRequest(code="=1+cmd|'/c calc'!A0", nonce="evil-0001"),
         now=NOW,
     )
     rows = list(csv.DictReader(io.StringIO(render(db, "checkins", "csv"))))
-    evil = next(r for r in rows if r["nonce"] == "evil-1")
+    evil = next(r for r in rows if r["nonce"] == "evil-0001")
     assert evil["code"] == "'=1+cmd|'/c calc'!A0"
-    bo = next(r for r in rows if r["nonce"] == "bo-in-1")
+    bo = next(r for r in rows if r["nonce"] == "bo-in-001")
     assert bo["counted_at"].startswith("2026-12-01T06:40") and bo["counted_from"] == "phone"
     ana = next(r for r in rows if r["nonce"] == "ana-in-1")
     assert ana["counted_from"] == "server"
