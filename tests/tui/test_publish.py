@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import time
+from pathlib import Path
 
 import sqlite_utils
 from textual.widgets import Static
@@ -12,6 +13,8 @@ from tests.tui.conftest import NOW, TODAY, make_app, settle
 from tests.tui.test_workflows import text_of
 from tui.dialogs.publish import PublishDialog
 from tui.screens.schedule import ScheduleScreen
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots"
 
 
 def preview_text(app: object) -> str:
@@ -52,7 +55,8 @@ async def test_publish_with_a_preview_then_a_change(
         assert "Version 1 is published; this makes version 2." in shown
         assert "1 person will be told:" in shown
         assert f"{line.name}: Your call on Tue 1 Dec is now 04:00" in shown
-        app.save_screenshot("publish-preview.svg", path="out/screenshots")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        app.save_screenshot("publish-preview.svg", path=str(SCREENSHOTS))
         await pilot.press("p")
         await settle(pilot)
         second = callsheets.last_published(db, TODAY)
