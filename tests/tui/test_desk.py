@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Input, OptionList, Static
 from schema import schedule
 from schema.event_kinds import EventKind
 from tests.tui.conftest import TODAY, clock, fill, settle, wait_until
-from tui.app import SCREENS, CallboardApp
+from tui.app import EXTRA_VIEWS, SCREENS, CallboardApp
 from tui.dialogs.form import FormDialog
 from tui.dialogs.sessions import SessionsDialog
 from tui.screens.base import DeskScreen
@@ -24,7 +24,7 @@ from tui.screens.schedule_bulk import DayChoice, PreviewDialog
 from tui.widgets.navbar import VIEWS
 from tui.widgets.tables import selected_key
 
-KEYS = {mode: key for key, mode, _ in VIEWS}
+KEYS = {mode: key for key, mode, _ in (*VIEWS, *EXTRA_VIEWS)}
 
 
 def desk_app(path: str, **options: object) -> CallboardApp:
@@ -395,6 +395,7 @@ async def test_a_read_only_desk_refuses_every_write_key(
     app = desk_app(demo_path, read_only=True)
     checked = write_bindings()
     assert len(checked) >= 20
+    assert {mode for mode, _, _ in checked} >= {"stock", "plan", "deliveries", "arrivals"}
     said: list[tuple[str, str]] = []
     notify = app.notify
 
@@ -500,7 +501,8 @@ async def test_the_changes_view_shows_who(demo_path: str, db: sqlite_utils.Datab
 
 
 def test_every_view_is_in_the_navbar_and_reachable() -> None:
-    assert set(SCREENS) == {mode for _, mode, _ in VIEWS}
+    assert set(SCREENS) == {mode for _, mode, _ in (*VIEWS, *EXTRA_VIEWS)}
+    assert {mode for _, mode, _ in VIEWS}.isdisjoint(mode for _, mode, _ in EXTRA_VIEWS)
 
 
 async def test_a_read_only_desk_may_still_export(demo_path: str, tmp_path: object) -> None:
