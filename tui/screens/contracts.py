@@ -50,7 +50,7 @@ class ContractsScreen(DeskScreen):
         Binding("f", "next_filter", "Filter"),
         Binding("n", "new_contract", "New"),
         Binding("o", "attach", "Attach doc"),
-        Binding("g", "generate", "Deal memo"),
+        Binding("d", "generate", "Deal memo"),  # not g: g goes places (tui.dialogs.go_to)
         Binding("s", "mark_sent", "Sent"),
         Binding("k", "countersign", "Countersign"),
         Binding("v", "void", "Void"),
@@ -279,7 +279,7 @@ class ContractsScreen(DeskScreen):
             now, actor = self.desk.now(), self.desk.actor
             self.change(
                 lambda db: contracts.redraft(db, cid, actor=actor, now=now),
-                "Drew up a corrected draft: attach its document (o or g), then mark it sent",
+                "Drew up a corrected draft: attach its document (o or d), then mark it sent",
             )
 
     def action_paperwork(self) -> None:
