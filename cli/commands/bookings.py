@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from cli.common import Commands, command, open_db, print_json
+from cli.common import Commands, actor, command, open_db, print_json
 from schema import bookings, validate
 from schema.bookings import BookingIn, BookingLine
 from schema.types import BookingKind
@@ -61,7 +61,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         what=args.what,
         notes=args.notes,
     )
-    booking = bookings.add_booking(db, new)
+    booking = bookings.add_booking(db, new, actor=actor(args))
     found = bookings.get_line(db, booking.id)
     if args.json:
         print_json(found)
@@ -73,6 +73,6 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_cancel(args: argparse.Namespace) -> int:
     db = open_db(args)
     booking = bookings.get_booking(db, args.booking)
-    bookings.cancel_booking(db, booking.id, booking.version)
+    bookings.cancel_booking(db, booking.id, booking.version, actor=actor(args))
     print(f"Cancelled booking {booking.id}; the vendor's contacts have a notice.")
     return 0

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cli.common import Commands, command, fail, open_db, parse_date, print_json
+from cli.common import Commands, actor, command, fail, open_db, parse_date, print_json
 from schema import callsheets, production
 from schema.callsheets import Contact, DayDetails, Preview, Sheet, day_label
 from schema.clock import utcnow
@@ -101,6 +101,7 @@ def cmd_callsheet(args: argparse.Namespace) -> int:
                 ),
             ),
             now=utcnow(),
+            actor=actor(args),
         )
     if args.published:
         version = callsheets.last_published(db, on, args.unit)
@@ -169,7 +170,7 @@ def _contact(text: str) -> Contact:
 def cmd_publish(args: argparse.Namespace) -> int:
     db = open_db(args)
     on = _date(args.date)
-    version, changes = callsheets.publish(db, on, args.unit, now=utcnow())
+    version, changes = callsheets.publish(db, on, args.unit, now=utcnow(), actor=actor(args))
     if args.json:
         print_json({"version": version, "notices": changes})
         return 0

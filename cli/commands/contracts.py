@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from cli.common import Commands, command, fail, open_db, parse_date, print_json
+from cli.common import Commands, actor, command, fail, open_db, parse_date, print_json
 from schema import contracts, directory, paperwork
 from schema.clock import utcnow
 from schema.errors import InvalidInput
@@ -126,16 +126,19 @@ def cmd_add(args: argparse.Namespace) -> int:
         title=args.title,
         expires_on=parse_date(args.expires, "expires"),
         now=now,
+        actor=actor(args),
     )
     if args.file:
         path = Path(args.file)
-        contract = contracts.attach_document(db, contract.id, path.name, path.read_bytes(), now=now)
+        contract = contracts.attach_document(
+            db, contract.id, path.name, path.read_bytes(), now=now, actor=actor(args)
+        )
     elif args.generate:
         from schema.outputs.deal_memo import attach_deal_memo
 
-        contract = attach_deal_memo(db, contract.id, rate=args.rate, now=now)
+        contract = attach_deal_memo(db, contract.id, rate=args.rate, now=now, actor=actor(args))
     if args.send:
-        contract = contracts.mark_sent(db, contract.id, now=now)
+        contract = contracts.mark_sent(db, contract.id, now=now, actor=actor(args))
     if paperwork.kind_named(db, contract.kind) is None:
         print(
             f"callboard: note: {contract.kind!r} is not one of the production's document kinds,"
@@ -147,31 +150,33 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_send(args: argparse.Namespace) -> int:
     db = open_db(args)
-    return _said(args, contracts.mark_sent(db, args.contract), "Sent")
+    return _said(args, contracts.mark_sent(db, args.contract, actor=actor(args)), "Sent")
 
 
 def cmd_countersign(args: argparse.Namespace) -> int:
     db = open_db(args)
-    return _said(args, contracts.countersign(db, args.contract), "Countersigned")
+    return _said(args, contracts.countersign(db, args.contract, actor=actor(args)), "Countersigned")
 
 
 def cmd_redraft(args: argparse.Namespace) -> int:
     db = open_db(args)
-    contract = contracts.redraft(db, args.contract)
+    contract = contracts.redraft(db, args.contract, actor=actor(args))
     return _said(args, contract, "Drew up (attach the corrected document, then send)")
 
 
 def cmd_expiry(args: argparse.Namespace) -> int:
     db = open_db(args)
     on = None if args.date.strip().lower() == "none" else parse_date(args.date, "date")
-    contract = contracts.set_expiry(db, args.contract, on)
+    contract = contracts.set_expiry(db, args.contract, on, actor=actor(args))
     print(f"Contract {contract.id} ({contract.title}) expires {contract.expires_on or 'never'}.")
     return 0
 
 
 def cmd_void(args: argparse.Namespace) -> int:
     db = open_db(args)
-    return _said(args, contracts.void(db, args.contract, reason=args.reason), "Voided")
+    return _said(
+        args, contracts.void(db, args.contract, reason=args.reason, actor=actor(args)), "Voided"
+    )
 
 
 def cmd_show(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import sqlite_utils
 
-from cli.common import Commands, command, open_db, print_json
+from cli.common import Commands, actor, command, open_db, print_json
 from schema import delivery, production, reach, sending
 from schema.clock import utcnow, wall_clock
 from schema.rules import plural
@@ -132,13 +132,13 @@ def _channel(state: delivery.ChannelState, zone: ZoneInfo) -> str:
 
 def cmd_remind(args: argparse.Namespace) -> int:
     db = open_db(args)
-    count = reach.remind(db, message_ids=args.message, now=utcnow())
+    count = reach.remind(db, message_ids=args.message, now=utcnow(), actor=actor(args))
     print(f"{plural(count, 'reminder')} queued; the server sends them (or `callboard send`).")
     return 0
 
 
 def cmd_told(args: argparse.Namespace) -> int:
     db = open_db(args)
-    delivery.tell_in_person(db, args.message, now=utcnow())
+    delivery.tell_in_person(db, args.message, now=utcnow(), actor=actor(args))
     print(f"Message {args.message} marked as told in person.")
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from cli.common import Commands, command, open_db, print_json
+from cli.common import Commands, actor, command, open_db, print_json
 from schema import paperwork
 from schema.production import get as get_production
 from schema.production import local_now
@@ -67,14 +67,16 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_kind(args: argparse.Namespace) -> int:
     db = open_db(args)
-    found = paperwork.add_kind(db, args.name, expires=args.expires)
+    found = paperwork.add_kind(db, args.name, expires=args.expires, actor=actor(args))
     print(f"Added the document kind {found.name}{' (expires)' if found.expires else ''}.")
     return 0
 
 
 def cmd_require(args: argparse.Namespace) -> int:
     db = open_db(args)
-    found = paperwork.require(db, args.kind, args.party, department=args.department)
+    found = paperwork.require(
+        db, args.kind, args.party, department=args.department, actor=actor(args)
+    )
     where = f" in {found.department}" if found.department else ""
     print(f"Requirement {found.id}: {found.party}{where} need a {found.kind}.")
     return 0
@@ -82,7 +84,7 @@ def cmd_require(args: argparse.Namespace) -> int:
 
 def cmd_drop(args: argparse.Namespace) -> int:
     db = open_db(args)
-    paperwork.unrequire(db, args.requirement)
+    paperwork.unrequire(db, args.requirement, actor=actor(args))
     print(f"Dropped requirement {args.requirement}.")
     return 0
 

@@ -90,7 +90,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 def _invite_and_send(db: sqlite_utils.Database, ids: list[int], args: argparse.Namespace) -> int:
     """Links go into the outbox, not onto the screen; those with no email are listed to be
     handed their link another way."""
-    invited = reach.send_invites(db, ids, base_url=base_url(args), now=utcnow())
+    invited = reach.send_invites(db, ids, base_url=base_url(args), now=utcnow(), actor=actor(args))
     warn_if_local(db, args)
     if args.json:
         print_json(invited)

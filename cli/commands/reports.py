@@ -7,7 +7,7 @@ import argparse
 import sys
 from datetime import date
 
-from cli.common import Commands, command, open_db, parse_date
+from cli.common import Commands, actor, command, open_db, parse_date
 from schema.rules import plural
 
 
@@ -191,7 +191,9 @@ def cmd_mark(args: argparse.Namespace) -> int:
     db = open_db(args)
     day = marks.call_day(db, _date(args.date), args.person, unit=args.unit)
     at = marks.at_on(day, validate.parse_time(args.at, "at")) if args.at else None
-    done = marks.mark(db, day.id, args.person, MarkKind(args.kind), at=at, reason=args.reason)
+    done = marks.mark(
+        db, day.id, args.person, MarkKind(args.kind), at=at, reason=args.reason, actor=actor(args)
+    )
     when = f" at {done.at:%H:%M}" if done.at else ""
     print(f"Marked person {args.person} {done.kind}{when} on {day.date} ({day.unit}).")
     return 0
@@ -203,7 +205,7 @@ def cmd_wrap(args: argparse.Namespace) -> int:
     db = open_db(args)
     day = marks.unit_day(db, _date(args.date), unit=args.unit)
     at = marks.at_on(day, validate.parse_time(args.at, "at"))
-    who = marks.wrap_group(db, day.id, at, department=args.department)
+    who = marks.wrap_group(db, day.id, at, department=args.department, actor=actor(args))
     print(f"Wrapped {plural(len(who), 'person', 'people')} at {at:%H:%M} ({day.unit}).")
     return 0
 
@@ -214,7 +216,9 @@ def cmd_meal(args: argparse.Namespace) -> int:
     db = open_db(args)
     day = marks.unit_day(db, _date(args.date), unit=args.unit)
     meal = validate.parse_time(args.at, "at") if args.at else None
-    saved = marks.set_meal(db, day.id, day.version, meal, args.minutes if meal else 0)
+    saved = marks.set_meal(
+        db, day.id, day.version, meal, args.minutes if meal else 0, actor=actor(args)
+    )
     said = f"at {saved.meal_at:%H:%M} for {saved.meal_minutes} min" if saved.meal_at else "none"
     print(f"Meal break on {day.date} ({day.unit}): {said}.")
     return 0
@@ -226,6 +230,6 @@ def cmd_call_kind(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     day = marks.call_day(db, _date(args.date), args.person, unit=args.unit)
-    marks.set_call_kind(db, day.id, args.person, CallKind(args.kind))
+    marks.set_call_kind(db, day.id, args.person, CallKind(args.kind), actor=actor(args))
     print(f"Person {args.person}'s call on {day.date} ({day.unit}) is now {args.kind}.")
     return 0

@@ -50,7 +50,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     if args.what == "vendors":
-        done = import_vendors_file(db, args.file)
+        done = import_vendors_file(db, args.file, actor=actor(args))
         print(f"Imported {plural(done.vendors, 'vendor')} from {args.file}.")
         return 0
     result = import_people_file(db, args.file, actor=actor(args))

@@ -7,7 +7,16 @@ import argparse
 from datetime import date, timedelta
 from typing import Any
 
-from cli.common import Commands, base_url, command, open_db, parse_date, print_json, warn_if_local
+from cli.common import (
+    Commands,
+    actor,
+    base_url,
+    command,
+    open_db,
+    parse_date,
+    print_json,
+    warn_if_local,
+)
 from schema import gear, plan, production, purchasing, stock
 from schema.stock import MoveIn, MoveKind
 from schema.vocabulary import words
@@ -143,7 +152,12 @@ def cmd_items(args: argparse.Namespace) -> int:
 
 def cmd_add_item(args: argparse.Namespace) -> int:
     item = stock.add_item(
-        open_db(args), args.name, args.kind, unit=args.unit, reorder_level=args.reorder_level
+        open_db(args),
+        args.name,
+        args.kind,
+        unit=args.unit,
+        reorder_level=args.reorder_level,
+        actor=actor(args),
     )
     print(f"Added item {item.id}: {item.name} ({item.kind}, {item.unit})")
     return 0
@@ -164,6 +178,7 @@ def cmd_move(args: argparse.Namespace) -> int:
             reason=args.reason,
             nonce=args.nonce,
         ),
+        actor=actor(args),
     )
     item = stock.get_item(db, args.item)
     print(
@@ -207,13 +222,17 @@ def cmd_units(args: argparse.Namespace) -> int:
 def cmd_add_unit(args: argparse.Namespace) -> int:
     db = open_db(args)
     home = stock.find_place(db, args.home).id
-    unit = gear.add_unit(db, args.item, args.label, home_place_id=home, kit=args.kit)
+    unit = gear.add_unit(
+        db, args.item, args.label, home_place_id=home, kit=args.kit, actor=actor(args)
+    )
     print(f"Added unit {unit.id}: {unit.label}, label code {unit.code}")
     return 0
 
 
 def cmd_issue(args: argparse.Namespace) -> int:
-    issued = gear.issue_to_department(open_db(args), args.units, args.department, args.day)
+    issued = gear.issue_to_department(
+        open_db(args), args.units, args.department, args.day, actor=actor(args)
+    )
     for unit in issued:
         due = f"{unit.due_back_at:%a %d %b %H:%M}" if unit.due_back_at else "?"
         print(f"{unit.label} to {args.department}, due back {due}")
@@ -224,7 +243,12 @@ def cmd_rent(args: argparse.Namespace) -> int:
     first = parse_date(args.first, "from")
     assert first is not None
     rental = gear.rent(
-        open_db(args), args.unit, args.vendor, first_date=first, last_day_id=args.last_day
+        open_db(args),
+        args.unit,
+        args.vendor,
+        first_date=first,
+        last_day_id=args.last_day,
+        actor=actor(args),
     )
     print(f"Rental {rental.id}: from {first:%a %d %b} to the wrap of day {args.last_day}.")
     return 0
@@ -240,13 +264,13 @@ def cmd_rentals(args: argparse.Namespace) -> int:
 
 def cmd_return_rental(args: argparse.Namespace) -> int:
     db = open_db(args)
-    rental = gear.return_rental(db, args.rental)
+    rental = gear.return_rental(db, args.rental, actor=actor(args))
     print(f"{gear.get_unit(db, rental.unit_id).label} went back to its vendor.")
     return 0
 
 
 def cmd_return(args: argparse.Namespace) -> int:
-    unit = gear.return_unit(open_db(args), args.unit)
+    unit = gear.return_unit(open_db(args), args.unit, actor=actor(args))
     print(f"{unit.label} is back.")
     return 0
 
@@ -254,7 +278,7 @@ def cmd_return(args: argparse.Namespace) -> int:
 def cmd_book(args: argparse.Namespace) -> int:
     db = open_db(args)
     units = list(args.unit) + (gear.kit_units(db, args.kit) if args.kit else [])
-    booked = gear.book(db, units, args.day)
+    booked = gear.book(db, units, args.day, actor=actor(args))
     for b in booked:
         print(f"{b.label:<16} {b.date:%a %d %b}  {b.unit_name}  {b.location_name or 'TBC'}")
     return 0
@@ -309,7 +333,11 @@ def cmd_pos(args: argparse.Namespace) -> int:
 
 def cmd_po_add(args: argparse.Namespace) -> int:
     view = purchasing.order(
-        open_db(args), args.vendor, _lines(args.lines), expected_on=parse_date(args.expected)
+        open_db(args),
+        args.vendor,
+        _lines(args.lines),
+        expected_on=parse_date(args.expected),
+        actor=actor(args),
     )
     print(f"Purchase order {view.order.id} to {view.vendor_name}.")
     return 0
@@ -318,7 +346,7 @@ def cmd_po_add(args: argparse.Namespace) -> int:
 def cmd_po_receive(args: argparse.Namespace) -> int:
     db = open_db(args)
     target = stock.find_place(db, args.target).id
-    view = purchasing.receive(db, args.order, target, _lines(args.lines) or None)
+    view = purchasing.receive(db, args.order, target, _lines(args.lines) or None, actor=actor(args))
     print(f"Purchase order {view.order.id}: {view.order.status.replace('_', ' ')}.")
     return 0
 
@@ -396,8 +424,10 @@ def cmd_add_order(args: argparse.Namespace) -> int:
     due = parse_date(args.due, "due")
     start = parse_date(args.start, "start")
     assert due is not None and start is not None
-    client = plan.add_client_order(db, args.customer, args.product, args.quantity, due)
-    order = plan.release(db, client.id, start)
+    client = plan.add_client_order(
+        db, args.customer, args.product, args.quantity, due, actor=actor(args)
+    )
+    order = plan.release(db, client.id, start, actor=actor(args))
     print(f"Order {order.id}: {args.quantity} for {client.customer}, due {due:%a %d %b}.")
     return 0
 
@@ -406,9 +436,9 @@ def cmd_order_step(args: argparse.Namespace) -> int:
     db = open_db(args)
     vocab = words(production.get(db).kind)
     steps: dict[str, Any] = {
-        "start": lambda: plan.start(db, args.order),
-        "advance": lambda: plan.finish_stage(db, args.order),
-        "ship": lambda: plan.ship(db, args.order, carrier=args.carrier),
+        "start": lambda: plan.start(db, args.order, actor=actor(args)),
+        "advance": lambda: plan.finish_stage(db, args.order, actor=actor(args)),
+        "ship": lambda: plan.ship(db, args.order, carrier=args.carrier, actor=actor(args)),
     }
     order = steps[args.step]()
     where = ""
@@ -422,6 +452,6 @@ def cmd_order_step(args: argparse.Namespace) -> int:
 
 def cmd_reschedule(args: argparse.Namespace) -> int:
     start = parse_date(args.start, "start") or date.today() + timedelta(days=1)
-    for step in plan.reschedule(open_db(args), args.order, start):
+    for step in plan.reschedule(open_db(args), args.order, start, actor=actor(args)):
         print(f"  step {step.position}: {step.start_on:%a %d %b} to {step.end_on:%a %d %b}")
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from cli.common import Commands, command, open_db, print_json
+from cli.common import Commands, actor, command, open_db, print_json
 from schema import directory
 from schema.directory import VendorIn
 from schema.types import Vendor
@@ -65,7 +65,7 @@ def line(vendor: Vendor) -> str:
 def cmd_add(args: argparse.Namespace) -> int:
     db = open_db(args)
     given = {f: getattr(args, f) or "" for f in FIELDS}
-    vendor = directory.add_vendor(db, VendorIn(name=args.name, **given))
+    vendor = directory.add_vendor(db, VendorIn(name=args.name, **given), actor=actor(args))
     return _said(args, vendor, "Added")
 
 
@@ -76,21 +76,21 @@ def cmd_edit(args: argparse.Namespace) -> int:
         f: getattr(args, f) if getattr(args, f) is not None else getattr(old, f) for f in FIELDS
     }
     new = VendorIn(name=args.name if args.name is not None else old.name, **given)
-    vendor = directory.update_vendor(db, old.id, old.version, new)
+    vendor = directory.update_vendor(db, old.id, old.version, new, actor=actor(args))
     return _said(args, vendor, "Saved" if vendor.version != old.version else "No change to")
 
 
 def cmd_archive(args: argparse.Namespace) -> int:
     db = open_db(args)
     old = directory.get_vendor(db, args.vendor)
-    vendor = directory.archive_vendor(db, old.id, old.version)
+    vendor = directory.archive_vendor(db, old.id, old.version, actor=actor(args))
     return _said(args, vendor, "Archived")
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
     db = open_db(args)
     old = directory.get_vendor(db, args.vendor)
-    vendor = directory.archive_vendor(db, old.id, old.version, archived=False)
+    vendor = directory.archive_vendor(db, old.id, old.version, archived=False, actor=actor(args))
     return _said(args, vendor, "Restored")
 
 

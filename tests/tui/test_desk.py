@@ -395,6 +395,7 @@ async def test_a_read_only_desk_refuses_every_write_key(
     app = desk_app(demo_path, read_only=True)
     checked = write_bindings()
     assert len(checked) >= 20
+    assert {mode for mode, _, _ in checked} >= {"stock", "plan", "deliveries", "arrivals"}
     said: list[tuple[str, str]] = []
     notify = app.notify
 
@@ -501,6 +502,7 @@ async def test_the_changes_view_shows_who(demo_path: str, db: sqlite_utils.Datab
 
 def test_every_view_is_in_the_navbar_and_reachable() -> None:
     assert set(SCREENS) == {mode for _, mode, _ in VIEWS}
+    assert len({key for key, _, _ in VIEWS}) == len(VIEWS)  # one key, one view
 
 
 async def test_a_read_only_desk_may_still_export(demo_path: str, tmp_path: object) -> None:

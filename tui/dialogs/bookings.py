@@ -94,12 +94,12 @@ class BookingsDialog(DbWork, ModalScreen[None]):
 
     def cancel_confirmed(self, line: BookingLine, sure: bool | None) -> None:
         if sure:
-            now = self.desk.now()
-            self.change(partial(self.cancel, line=line, now=now), "Booking cancelled")
+            now, actor = self.desk.now(), self.desk.actor
+            self.change(partial(self.cancel, line=line, actor=actor, now=now), "Booking cancelled")
 
     @staticmethod
-    def cancel(db: sqlite_utils.Database, *, line: BookingLine, now: datetime) -> None:
-        bookings.cancel_booking(db, line.id, line.version, now=now)
+    def cancel(db: sqlite_utils.Database, *, line: BookingLine, actor: str, now: datetime) -> None:
+        bookings.cancel_booking(db, line.id, line.version, actor=actor, now=now)
 
     def on_feed_changed(self, message: FeedChanged) -> None:
         if not WATCH.isdisjoint(message.kinds):

@@ -47,7 +47,14 @@ def mark_form(
     def save(db: sqlite_utils.Database, values: Values) -> Any:
         when = _moment(db, day_id, values.get("at", "")) if kind in marks.TIMED else None
         return marks.mark(
-            db, day_id, person_id, kind, at=when, reason=values["reason"], now=desk.now()
+            db,
+            day_id,
+            person_id,
+            kind,
+            at=when,
+            reason=values["reason"],
+            now=desk.now(),
+            actor=desk.actor,
         )
 
     return FormDialog(
@@ -61,7 +68,9 @@ def wrap_group_form(desk: Desk, day_id: int, department: str | None, what: str) 
 
     def save(db: sqlite_utils.Database, values: Values) -> Any:
         when = _moment(db, day_id, values["at"])
-        return marks.wrap_group(db, day_id, when, department=department, now=desk.now())
+        return marks.wrap_group(
+            db, day_id, when, department=department, now=desk.now(), actor=desk.actor
+        )
 
     def done(who: list[int]) -> str:
         return f"Wrapped {len(who)} in {what}" if who else f"Nobody left to wrap in {what}"
@@ -79,7 +88,9 @@ def meal_form(desk: Desk, day: Day, label: str) -> FormDialog:
     def save(db: sqlite_utils.Database, values: Values) -> Any:
         meal = optional_time(values["meal_at"], "meal_at")
         minutes = whole_number(values["meal_minutes"], "meal_minutes") if meal else 0
-        return marks.set_meal(db, day.id, day.version, meal, minutes, now=desk.now())
+        return marks.set_meal(
+            db, day.id, day.version, meal, minutes, now=desk.now(), actor=desk.actor
+        )
 
     return FormDialog(desk, f"Meal break: {label}", fields, save, lambda _: "Meal break saved")
 

@@ -92,8 +92,11 @@ class PaperworkDialog(DbWork, ModalScreen[None]):
         key = selected_key(self.query_one("#requirements", DataTable))
         if key is None:
             return
-        now = self.desk.now()
-        self.change(lambda db: paperwork.unrequire(db, int(key), now=now), "Requirement dropped")
+        now, actor = self.desk.now(), self.desk.actor
+        self.change(
+            lambda db: paperwork.unrequire(db, int(key), actor=actor, now=now),
+            "Requirement dropped",
+        )
 
     def on_feed_changed(self, message: FeedChanged) -> None:
         if not WATCH.isdisjoint(message.kinds):
@@ -114,7 +117,12 @@ class PaperworkDialog(DbWork, ModalScreen[None]):
 def require_form(desk: Desk, kinds: list[DocumentKind]) -> FormDialog:
     def save(db: sqlite_utils.Database, values: Values) -> Requirement:
         return paperwork.require(
-            db, values["kind"], values["party"], department=values["department"], now=desk.now()
+            db,
+            values["kind"],
+            values["party"],
+            department=values["department"],
+            now=desk.now(),
+            actor=desk.actor,
         )
 
     options = tuple((k.name, k.name) for k in kinds) or (("deal memo", "deal memo"),)
@@ -131,7 +139,7 @@ def require_form(desk: Desk, kinds: list[DocumentKind]) -> FormDialog:
 def kind_form(desk: Desk) -> FormDialog:
     def save(db: sqlite_utils.Database, values: Values) -> DocumentKind:
         return paperwork.add_kind(
-            db, values["name"], expires=values["expires"] == "yes", now=desk.now()
+            db, values["name"], expires=values["expires"] == "yes", now=desk.now(), actor=desk.actor
         )
 
     fields = [

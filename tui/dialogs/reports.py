@@ -77,6 +77,5 @@ def signin_sheet_form(desk: Desk, location_id: int, name: str) -> FormDialog:
 
     default = str(Path.home() / f"signin-{on.isoformat()}-{location_id}.pdf")
     fields = [Field("out", "Sheet file", default)]
-    return FormDialog(
-        desk, f"Print the sign-in sheet for {name}", fields, save, lambda p: f"Wrote {p}"
-    )
+    title = f"Print the sign-in sheet for {name}"
+    return FormDialog(desk, title, fields, save, lambda p: f"Wrote {p}", writes=False)

@@ -92,10 +92,10 @@ class VendorsDialog(DbWork, ModalScreen[None]):
         if (vendor := self.vendor) is None:
             return
         archived = vendor.archived_at is None
-        now = self.desk.now()
+        now, actor = self.desk.now(), self.desk.actor
         self.change(
             lambda db: directory.archive_vendor(
-                db, vendor.id, vendor.version, archived=archived, now=now
+                db, vendor.id, vendor.version, archived=archived, actor=actor, now=now
             ),
             f"{'Archived' if archived else 'Restored'} {vendor.name}",
         )
@@ -132,8 +132,10 @@ def vendor_form(desk: Desk, vendor: Vendor | None) -> FormDialog:
     def save(db: sqlite_utils.Database, values: Values) -> Vendor:
         new = VendorIn(**values)
         if vendor is None:
-            return directory.add_vendor(db, new, now=desk.now())
-        return directory.update_vendor(db, vendor.id, vendor.version, new, now=desk.now())
+            return directory.add_vendor(db, new, now=desk.now(), actor=desk.actor)
+        return directory.update_vendor(
+            db, vendor.id, vendor.version, new, now=desk.now(), actor=desk.actor
+        )
 
     title = "Add a vendor" if vendor is None else f"Edit {vendor.name}"
     return FormDialog(desk, title, vendor_fields(vendor), save, added_or_saved(vendor))

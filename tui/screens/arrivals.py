@@ -49,6 +49,8 @@ FILTERS = ("all", "missing", "late", "far", "not called here", "phone time")
 class ArrivalsScreen(DeskScreen):
     VIEW = "arrivals"
     WATCH = family("checkin", "call", "day", "location", "person", "mark")
+    # The filter and the reports only look: the sheet and the grid write no change (a file).
+    READS = frozenset({"next_filter", "signin_sheet", "day_out_of_days"})
     BINDINGS = [
         Binding("f", "next_filter", "Filter"),
         Binding("i", "mark('arrived')", "Arrived by hand"),
@@ -175,7 +177,8 @@ class ArrivalsScreen(DeskScreen):
 
     def record(self, arrival: Arrival, kind: MarkKind, done: str) -> None:
         day_id, person_id, now = arrival.day_id or 0, arrival.person_id, self.desk.now()
-        self.change(lambda db: marks.mark(db, day_id, person_id, kind, now=now), done)
+        actor = self.desk.actor
+        self.change(lambda db: marks.mark(db, day_id, person_id, kind, actor=actor, now=now), done)
 
     def action_wrap_department(self) -> None:
         arrival = self.called()

@@ -44,12 +44,13 @@ ALL_DEPARTMENTS = ""
 class ContractsScreen(DeskScreen):
     VIEW = "contracts"
     WATCH = family("contract", "person", "call", "day", "paperwork")
-    READS = frozenset({"next_filter"})
+    # The paperwork list and a saved copy only look (the list's own keys are refused inside).
+    READS = frozenset({"next_filter", "paperwork", "write_copy"})
     BINDINGS = [
         Binding("f", "next_filter", "Filter"),
         Binding("n", "new_contract", "New"),
         Binding("o", "attach", "Attach doc"),
-        Binding("M", "generate", "Deal memo"),
+        Binding("d", "generate", "Deal memo"),  # not g: g goes places (tui.dialogs.go_to)
         Binding("s", "mark_sent", "Sent"),
         Binding("k", "countersign", "Countersign"),
         Binding("v", "void", "Void"),
@@ -275,10 +276,10 @@ class ContractsScreen(DeskScreen):
 
     def action_redraft(self) -> None:
         if (cid := self.contract_id()) is not None:
-            now = self.desk.now()
+            now, actor = self.desk.now(), self.desk.actor
             self.change(
-                lambda db: contracts.redraft(db, cid, now=now),
-                "Drew up a corrected draft: attach its document (o or M), then mark it sent",
+                lambda db: contracts.redraft(db, cid, actor=actor, now=now),
+                "Drew up a corrected draft: attach its document (o or d), then mark it sent",
             )
 
     def action_paperwork(self) -> None:
@@ -327,7 +328,9 @@ def attach_form(desk: Desk, contract_id: int) -> FormDialog:
 
 def generate_form(desk: Desk, contract_id: int) -> FormDialog:
     def save(db: sqlite_utils.Database, values: Values) -> Contract:
-        return attach_deal_memo(db, contract_id, rate=values["rate"], now=desk.now())
+        return attach_deal_memo(
+            db, contract_id, rate=values["rate"], actor=desk.actor, now=desk.now()
+        )
 
     fields = [Field("rate", "Rate", placeholder="e.g. £450 a day, 10+1 hours")]
     return FormDialog(desk, "Generate the deal memo (a draft's document)", fields, save)
@@ -345,7 +348,7 @@ def write_copy_form(desk: Desk, contract_id: int) -> FormDialog:
         return f"Wrote {document.filename} ({document.size:,} bytes) to {path}"
 
     fields = [Field("path", "Save to", placeholder="/path/to/signed-copy.pdf")]
-    return FormDialog(desk, "Save the signed copy", fields, save, lambda said: said)
+    return FormDialog(desk, "Save the signed copy", fields, save, lambda said: said, writes=False)
 
 
 def read_file(path: Path) -> bytes:

@@ -43,6 +43,7 @@ class DeliveriesScreen(DeskScreen):
     CSS_PATH = "deliveries.tcss"
     # Who was reached also moves with acknowledgements, signatures and renamed people.
     WATCH = family("delivery", "notice", "contract", "person")
+    READS = frozenset({"toggle_filter"})
     BINDINGS = [
         Binding("f", "toggle_filter", "All / not confirmed"),
         Binding("r", "resend", "Resend"),
@@ -141,9 +142,9 @@ class DeliveriesScreen(DeskScreen):
 
     def action_resend(self) -> None:
         if (line := self.selected) is not None:
-            now = self.desk.now()
+            now, actor = self.desk.now(), self.desk.actor
             self.change(
-                lambda db: delivery.resend(db, [line.message_id], now=now),
+                lambda db: delivery.resend(db, [line.message_id], actor=actor, now=now),
                 done=f"Sending again to {line.name}.",
             )
 
@@ -161,16 +162,16 @@ class DeliveriesScreen(DeskScreen):
 
     def remind_confirmed(self, sure: bool | None) -> None:
         if sure:
-            now = self.desk.now()
-            self.change(lambda db: reach.remind(db, now=now), after=self.reminded)
+            now, actor = self.desk.now(), self.desk.actor
+            self.change(lambda db: reach.remind(db, actor=actor, now=now), after=self.reminded)
 
     def reminded(self, count: Any) -> None:
         self.notify(f"{count} reminder{'s' if count != 1 else ''} queued.", timeout=6)
 
     def action_told(self) -> None:
         if (line := self.selected) is not None and line.told_at is None:
-            now = self.desk.now()
+            now, actor = self.desk.now(), self.desk.actor
             self.change(
-                lambda db: delivery.tell_in_person(db, line.message_id, now=now),
+                lambda db: delivery.tell_in_person(db, line.message_id, actor=actor, now=now),
                 done=f"Marked: {line.name} was told in person.",
             )

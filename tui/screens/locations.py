@@ -224,4 +224,5 @@ def poster_form(desk: Desk, place: Location) -> FormDialog:
 
     default = str(Path.home() / f"poster-{place.code.lower()}.pdf")
     fields = [Field("out", "Poster file", default)]
-    return FormDialog(desk, f"Write the check-in poster for {place.name}", fields, save)
+    title = f"Write the check-in poster for {place.name}"
+    return FormDialog(desk, title, fields, save, writes=False)  # a file out, no change

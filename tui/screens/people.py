@@ -47,7 +47,7 @@ def page(db: sqlite_utils.Database, search: str) -> Page:
 class PeopleScreen(DeskScreen):
     VIEW = "people"
     WATCH = family("person", "vendor")
-    READS = frozenset({"search", "leave_search", "sessions"})
+    READS = frozenset({"search", "leave_search", "sessions", "vendors"})
     BINDINGS = [
         Binding("slash", "search", "Search"),
         Binding("escape", "leave_search", "To the list", show=False),
@@ -196,9 +196,9 @@ class PeopleScreen(DeskScreen):
 
     def email_confirmed(self, person_id: int, sure: bool | None) -> None:
         if sure:
-            now = self.desk.now()
+            now, actor = self.desk.now(), self.desk.actor
             self.change(
-                lambda db: reach.send_invites(db, [person_id], now=now),
+                lambda db: reach.send_invites(db, [person_id], actor=actor, now=now),
                 done="Link queued to email: Deliveries (0) shows when it is sent.",
             )
 
@@ -293,7 +293,7 @@ def import_form(desk: Desk) -> FormDialog:
         if not path.is_file():
             raise InvalidInput(f"there is no file at {path}", field="file")
         if values["what"] == "vendors":
-            return import_vendors_file(db, path, now=desk.now())
+            return import_vendors_file(db, path, actor=desk.actor, now=desk.now())
         return import_people_file(db, path, actor=desk.actor, now=desk.now())
 
     fields = [

@@ -106,17 +106,17 @@ class PlanScreen(DeskScreen):
         self.change(lambda db: step(db, order_id), done=f"{done}: {line.product_name}")
 
     def action_start(self) -> None:
-        now = self.desk.now()
-        self.act(lambda db, o: plan.start(db, o, now=now), "Started")
+        now, actor = self.desk.now(), self.desk.actor
+        self.act(lambda db, o: plan.start(db, o, actor=actor, now=now), "Started")
 
     def action_advance(self) -> None:
-        now = self.desk.now()
-        self.act(lambda db, o: plan.finish_stage(db, o, now=now), "Moved on")
+        now, actor = self.desk.now(), self.desk.actor
+        self.act(lambda db, o: plan.finish_stage(db, o, actor=actor, now=now), "Moved on")
 
     def action_ship(self) -> None:
-        now = self.desk.now()
+        now, actor = self.desk.now(), self.desk.actor
         shipped = (self.current.words["shipped"] if self.current else "shipped").capitalize()
-        self.act(lambda db, o: plan.ship(db, o, now=now), shipped)
+        self.act(lambda db, o: plan.ship(db, o, actor=actor, now=now), shipped)
 
     def action_reschedule(self) -> None:
         line = self.selected()
@@ -130,7 +130,9 @@ class PlanScreen(DeskScreen):
 
         def save(db: sqlite_utils.Database, values: Values) -> Any:
             start_on = validate.parse_date(values["start_on"], "start_on")
-            return plan.reschedule(db, order_id, start_on, now=self.desk.now())
+            return plan.reschedule(
+                db, order_id, start_on, actor=self.desk.actor, now=self.desk.now()
+            )
 
         fields = [Field("start_on", "Remaining stages start on", pending[0].start_on.isoformat())]
         title = f"Reschedule {line.product_name} ({line.customer or order_id})"

@@ -55,7 +55,7 @@ class ScheduleScreen(DeskScreen):
         Binding("R", "release_department", "Release dept"),
         Binding("S", "shift_department", "Shift dept"),
     ]
-    READS = frozenset({"search_calls", "leave_search"})
+    READS = frozenset({"search_calls", "leave_search", "day_bookings"})
 
     def __init__(self, desk: Desk) -> None:
         super().__init__(desk)
@@ -503,9 +503,9 @@ class ScheduleScreen(DeskScreen):
 
     def publish_confirmed(self, day: Day, sure: bool | None) -> None:
         if sure:
-            now = self.desk.now()
+            now, actor = self.desk.now(), self.desk.actor
             self.change(
-                lambda db: callsheets.publish(db, day.date, day.unit, now=now),
+                lambda db: callsheets.publish(db, day.date, day.unit, actor=actor, now=now),
                 f"Published the call sheet for {day.unit} unit, {day.date:%a %d %b}",
             )
 

@@ -177,7 +177,7 @@ def booking_form(desk: Desk, day: Day, vendors: list[Vendor], places: list[Locat
             what=values["what"],
             notes=values["notes"],
         )
-        return bookings.add_booking(db, new, now=desk.now())
+        return bookings.add_booking(db, new, actor=desk.actor, now=desk.now())
 
     fields = [
         Field(

@@ -96,9 +96,9 @@ class StockScreen(DeskScreen):
         if line is None or not line.out:
             self.notify("Choose a unit that is out", timeout=4)
             return
-        now = self.desk.now()
+        now, actor = self.desk.now(), self.desk.actor
         self.change(
-            lambda db: gear.return_unit(db, line.unit.id, accepted_by="coordinator", now=now),
+            lambda db: gear.return_unit(db, line.unit.id, accepted_by=actor, actor=actor, now=now),
             done=f"{line.unit.label} is back",
         )
 
@@ -120,7 +120,7 @@ class StockScreen(DeskScreen):
             Field("to", "Into", places[0][1] if places else "", options=places),
             Field("reason", "Delivery note or reason", ""),
         ]
-        now = self.desk.now()
+        now, actor = self.desk.now(), self.desk.actor
 
         def save(db: sqlite_utils.Database, values: Values) -> Any:
             with validate.checks() as check:
@@ -133,7 +133,7 @@ class StockScreen(DeskScreen):
                 to_place_id=int(values["to"]),
                 reason=values["reason"],
             )
-            return stock.record(db, move, now=now)
+            return stock.record(db, move, actor=actor, now=now)
 
         done = "Received"
         self.app.push_screen(FormDialog(self.desk, "Receive stock", fields, save, lambda _: done))
