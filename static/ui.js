@@ -137,10 +137,17 @@ export function go(path, replace = false) {
 }
 
 let sentHandler = null;
-/** The current screen's reaction to queued items the server has now answered. */
+let unheard = [];
+/** The current screen's reaction to queued items the server has now answered. A screen still
+ *  loading (the router cleared the old handler, the new one awaits its data) hears what was
+ *  answered meanwhile as soon as it registers, so its first draw is never left stale. */
 export function whenSent(handler) {
   sentHandler = handler;
+  const missed = unheard;
+  unheard = [];
+  if (handler && missed.length) handler(missed);
 }
 export function sentTo(sent) {
   if (sentHandler) sentHandler(sent);
+  else unheard.push(...sent);
 }
