@@ -237,7 +237,8 @@ class Burst:
     backup_s: float
     feed_batches: int
     tui_rss_mb: float
-    stored: int  # check-ins the file holds from the burst
+    stored: int  # phones (people) with a check-in stored from the burst
+    extra: int  # stored check-ins beyond one per phone (a request wrk re-sent on a reconnect)
     span_s: float  # first to last received
 
 
@@ -283,7 +284,7 @@ def burst(server: Served, path: Path, sessions: list[tuple[str, str]], folder: P
         seconds=BURST_SECONDS * 1.5,
         connections=BURST_CONNECTIONS,
     )
-    stored, span = _stored_since(path, before)
+    stored, extra, span = _stored_since(path, before)
     backup.join(timeout=300)
     if not backup_s:
         raise RuntimeError("the backup failed during the burst")
@@ -291,7 +292,13 @@ def burst(server: Served, path: Path, sessions: list[tuple[str, str]], folder: P
     out, _ = follower.communicate(timeout=120)
     report = json.loads(out.strip().splitlines()[-1]) if out.strip().startswith("{") else {}
     return Burst(
-        load, backup_s[0], report.get("batches", 0), report.get("rss_mb", 0.0), stored, span
+        load,
+        backup_s[0],
+        report.get("batches", 0),
+        report.get("rss_mb", 0.0),
+        stored,
+        extra,
+        span,
     )
 
 
@@ -300,20 +307,22 @@ def _checkin_mark(path: Path) -> int:
         return int(db.execute("SELECT coalesce(max(id), 0) FROM checkins").fetchone()[0])
 
 
-def _stored_since(path: Path, mark: int) -> tuple[int, float]:
-    """Check-ins stored after `mark`, and the seconds from the first to the last received
-    (wrk's own duration is its bound, not when the last phone was answered)."""
+def _stored_since(path: Path, mark: int) -> tuple[int, int, float]:
+    """Phones with a check-in stored after `mark`, the check-ins beyond one per phone, and the
+    seconds from the first to the last received (wrk's own duration is its bound, not when the
+    last phone was answered). Phones are counted, not rows: wrk sends a connection's first
+    request without asking the pacing script, so a reconnect can add one request past the limit,
+    which lands as a second check-in (fresh nonce) for the phone the counter wrapped to."""
     with closing(sqlite3.connect(path)) as db:
-        count, first, last = db.execute(
-            "SELECT count(*), min(received_at), max(received_at) FROM checkins"
-            " WHERE id > ? AND nonce LIKE ?",
+        phones, count, first, last = db.execute(
+            "SELECT count(DISTINCT person_id), count(*), min(received_at), max(received_at)"
+            " FROM checkins WHERE id > ? AND nonce LIKE ?",
             [mark, f"{BURST_TAG}%"],
         ).fetchone()
     if not count:
-        return 0, 0.0
-    return int(count), (
-        datetime.fromisoformat(last) - datetime.fromisoformat(first)
-    ).total_seconds()
+        return 0, 0, 0.0
+    span = (datetime.fromisoformat(last) - datetime.fromisoformat(first)).total_seconds()
+    return int(phones), int(count) - int(phones), span
 
 
 class _Assets(HTMLParser):
@@ -475,6 +484,7 @@ def _rows(
             data={
                 **b.as_dict(),
                 "stored": crowd.stored,
+                "extra_checkins": crowd.extra,
                 "span_s": round(crowd.span_s, 2),
                 "backup_s": round(crowd.backup_s, 2),
                 "tui_feed_batches": crowd.feed_batches,
