@@ -23,6 +23,7 @@ from schema.clock import utcnow, wall_clock
 from schema.production import get as get_production
 from schema.production import local_now, min_rest, zone
 from schema.store.connection import read
+from schema.store.replica import read_status
 from schema.types import Problem
 
 
@@ -135,13 +136,71 @@ def find_stock(db: sqlite_utils.Database, *, now: datetime | None = None) -> lis
     return sorted(found, key=lambda p: (p.date, p.kind, p.message))
 
 
+class DurabilityProblemKind(StrEnum):
+    REPLICA_BEHIND = "replica_behind"
+
+
+class DurabilityProblem(msgspec.Struct, kw_only=True, frozen=True):
+    """A finding about the production file itself: changes that exist on one disk only."""
+
+    kind: DurabilityProblemKind
+    date: date
+    message: str
+    day_ids: tuple[int, ...] = ()
+
+
+AnyProblem = Problem | StockProblem | DurabilityProblem
+
+
 def find_all(
     db: sqlite_utils.Database, *, on: date | None = None, now: datetime | None = None
-) -> list[Problem | StockProblem]:
-    """Every problem: the schedule's and the stock's, by date."""
-    found: list[Problem | StockProblem] = [*find(db, on=on), *find_stock(db, now=now)]
+) -> list[AnyProblem]:
+    """Every problem: the schedule's, the stock's and the replica's, by date."""
+    found: list[AnyProblem] = [
+        *find(db, on=on),
+        *find_stock(db, now=now),
+        *find_durability(db, now=now),
+    ]
     chosen = [p for p in found if on is None or p.date == on]
     return sorted(chosen, key=lambda p: (p.date, str(p.kind)))
+
+
+def find_for_days(db: sqlite_utils.Database) -> list[Problem | StockProblem]:
+    """What the Schedule marks against its days: the schedule's problems and gear booked on two
+    overlapping days (a camera cannot be at two locations at once, like a person)."""
+    return [*find(db), *_double_booked_gear(db)]
+
+
+def find_durability(
+    db: sqlite_utils.Database, *, now: datetime | None = None
+) -> list[DurabilityProblem]:
+    """A replica more than a minute behind (or stopped), read from the status file the
+    replicating process keeps beside the production file; nothing for an unreplicated one."""
+    path = _file_of(db)
+    if path is None:
+        return []
+    moment = now or utcnow()
+    status = read_status(path, moment)
+    if not status.problem:
+        return []
+    today = wall_clock(moment, zone(get_production(db))).date()
+    where = f" ({status.url})" if status.url else ""
+    return [
+        DurabilityProblem(
+            kind=DurabilityProblemKind.REPLICA_BEHIND,
+            date=today,
+            message=f"The replica{where}: {status.message}; recent changes exist only on "
+            "this machine",
+        )
+    ]
+
+
+def _file_of(db: sqlite_utils.Database) -> str | None:
+    """The main database's file, or None in memory."""
+    for _seq, name, file in db.execute("PRAGMA database_list").fetchall():
+        if name == "main":
+            return str(file) or None
+    return None
 
 
 def _low_stock(db: sqlite_utils.Database, today: date) -> list[StockProblem]:

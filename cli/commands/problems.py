@@ -8,9 +8,8 @@ from datetime import date
 
 from cli.common import Commands, command, open_db, parse_date, print_json
 from schema import problems
-from schema.problems import StockProblem
+from schema.problems import AnyProblem
 from schema.rules import plural
-from schema.types import Problem
 
 
 def register(commands: Commands, common: argparse.ArgumentParser) -> None:
@@ -32,7 +31,7 @@ def cmd_problems(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_problems(found: Sequence[Problem | StockProblem], on: date | None) -> None:
+def print_problems(found: Sequence[AnyProblem], on: date | None) -> None:
     if not found:
         print(f"No problems{f' on {on.isoformat()}' if on else ''}.")
         return

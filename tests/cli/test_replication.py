@@ -278,11 +278,15 @@ def test_status_says_how_far_behind(prod: Path, tmp_path: Path, run: Run) -> Non
         result = run("--db", prod, "status")
         assert result.code == 0, result.out
         assert "Replica: up to date" in result.out
+        assert "replica" not in run("--db", prod, "problems").out
     stale = status_path(prod).read_text().replace('"stopped_at":"20', '"stopped_at":"19')
     status_path(prod).write_text(stale.replace('"synced_at":"20', '"synced_at":"19'))
     result = run("--db", prod, "status")
     assert result.code == 3  # a replica more than a minute behind is a problem
     assert "replication stopped" in result.out
+    listed = run("--db", prod, "problems").out
+    assert "replica behind" in listed
+    assert "replication stopped" in listed and "exist only on this machine" in listed
 
 
 def test_a_killed_litestream_is_restarted(prod: Path, tmp_path: Path) -> None:

@@ -151,11 +151,13 @@ async def test_a_palette_command_writes_a_file(demo_path: str, tmp_path: object)
 async def test_problems_view_goes_to_the_day_and_to_the_person(
     demo_path: str, db: sqlite_utils.Database
 ) -> None:
-    from schema import problems
+    from schema import problems, stock
 
-    found = problems.find(db)
-    first = found[0]
-    assert first.person_id is not None
+    stock.add_item(db, "Gaffer tape", "shipping_supply", unit="roll", reorder_level=6)
+    found = problems.find_all(db, now=clock())
+    assert any("Gaffer tape" in p.message for p in found)  # stock is listed with the rest
+    at, first = next((i, p) for i, p in enumerate(found) if getattr(p, "person_id", None))
+    assert isinstance(first, problems.Problem) and first.person_id is not None
     app = desk_app(demo_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -163,13 +165,14 @@ async def test_problems_view_goes_to_the_day_and_to_the_person(
         await settle(pilot)
         assert isinstance(app.screen, ProblemsScreen)
         assert table(app, "#problems").row_count == len(found)
-        await pilot.press("home", "enter")
+        assert any("Gaffer tape" in str(row) for row in table(app, "#problems").get_column_at(2))
+        await pilot.press("home", *["down"] * at, "enter")
         await settle(pilot)
         assert isinstance(app.screen, ScheduleScreen)
         assert key_of(app, "#days") == str(first.day_ids[0])
         await pilot.press(KEYS["problems"])
         await settle(pilot)
-        await pilot.press("home", "p")
+        await pilot.press("home", *["down"] * at, "p")
         await settle(pilot)
         assert isinstance(app.screen, PeopleScreen)
         assert key_of(app, "#people") == str(first.person_id)

@@ -159,3 +159,24 @@ async def test_the_plan_speaks_print_for_a_print_run(tmp_path: Path) -> None:
         assert [str(c.label) for c in orders.ordered_columns][1:4] == ["Section", "Qty", "Desk"]
         grid = app.screen.query_one("#plan-grid", DataTable)
         assert str(grid.ordered_columns[0].label) == "Stages"
+
+
+async def test_gear_booked_twice_at_once_is_a_problem_on_the_schedule(tmp_path: Path) -> None:
+    from schema import demo, gear, schedule
+    from tests.schema import factories
+
+    path = tmp_path / "film.db"
+    db = connect(path)
+    demo.build(db, size="small", seed=7, today=TODAY, now=BUILT_AT)
+    [booking, *_] = gear.bookings(db)
+    first = schedule.get_day(db, booking.day_id)
+    second = factories.day(db, first.date, unit="Second", location_id=first.location_id)
+    gear.book(db, [booking.unit_id], second.id, now=BUILT_AT)
+    app = make_app(str(path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await app.open_day(second.id)
+        await settle(pilot)
+        shown = str(app.screen.query_one("#day-problems", Static).render())
+        assert f"{booking.label} is booked on two days at once" in shown
+    db.conn.close()

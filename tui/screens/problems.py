@@ -1,4 +1,5 @@
-"""Problems: everything the rules find wrong in the whole production, with a key to go to it."""
+"""Problems: everything wrong in the whole production (the schedule, stock and gear, the plan,
+the replica), with a key to go to its day or person."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from textual.widgets import DataTable, Static
 
 from schema import problems
 from schema.event_kinds import family
+from schema.problems import AnyProblem
 from schema.rules import plural
-from schema.types import Problem
 from tui.context import Desk
 from tui.screens.base import DeskScreen
 from tui.widgets.tables import Row, Table, clip, refill, selected_key
@@ -20,12 +21,28 @@ KIND_LABELS = {
     "location_double_booked": "place clash",
     "uncontracted_call": "no contract",
     "short_turnaround": "short rest",
+    "gear_double_booked": "gear clash",
 }
 
 
 class ProblemsScreen(DeskScreen):
     VIEW = "problems"
-    WATCH = family("day", "call", "contract", "person", "location", "production")
+    WATCH = family(
+        "day",
+        "call",
+        "contract",
+        "person",
+        "location",
+        "production",
+        "paperwork",
+        "booking",
+        "checkin",
+        "mark",
+        "stock",
+        "equipment",
+        "purchase",
+        "plan",
+    )
     READS = frozenset({"open_day", "open_person"})
     BINDINGS = [
         Binding("enter", "open_day", "Go to day"),
@@ -34,7 +51,7 @@ class ProblemsScreen(DeskScreen):
 
     def __init__(self, desk: Desk) -> None:
         super().__init__(desk)
-        self.found: list[Problem] = []
+        self.found: list[AnyProblem] = []
 
     def compose_view(self) -> ComposeResult:
         yield Static("", id="problems-title")
@@ -46,9 +63,10 @@ class ProblemsScreen(DeskScreen):
         table.focus()
 
     def reload(self) -> None:
-        self.fetch("problems", problems.find, self.show)
+        now = self.desk.now()
+        self.fetch("problems", lambda db: problems.find_all(db, now=now), self.show)
 
-    def show(self, found: list[Problem]) -> None:
+    def show(self, found: list[AnyProblem]) -> None:
         self.found = found
         width = max(40, self.app.size.width - 30)
         rows = [problem_row(i, p, width) for i, p in enumerate(found)]
@@ -65,13 +83,16 @@ class ProblemsScreen(DeskScreen):
             self.show(self.found)
 
     @property
-    def problem(self) -> Problem | None:
+    def problem(self) -> AnyProblem | None:
         key = selected_key(self.query_one("#problems", DataTable))
         return self.found[int(key)] if key is not None and int(key) < len(self.found) else None
 
     async def action_open_day(self) -> None:
         problem = self.problem
-        if problem is None or not problem.day_ids:
+        if problem is None:
+            return
+        if not problem.day_ids:
+            self.notify("This problem is not about a day on the schedule", severity="warning")
             return
         open_day = getattr(self.app, "open_day", None)
         if open_day is not None:
@@ -79,12 +100,13 @@ class ProblemsScreen(DeskScreen):
 
     async def action_open_person(self) -> None:
         problem = self.problem
-        if problem is None or problem.person_id is None:
-            self.notify("This problem is about a place, not a person", severity="warning")
+        person_id = getattr(problem, "person_id", None)
+        if problem is None or person_id is None:
+            self.notify("This problem is not about a person", severity="warning")
             return
         open_person = getattr(self.app, "open_person", None)
         if open_person is not None:
-            await open_person(problem.person_id)
+            await open_person(person_id)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Enter on the list (DataTable's own select) goes to the day too."""
@@ -92,7 +114,7 @@ class ProblemsScreen(DeskScreen):
         self.call_later(self.action_open_day)
 
 
-def problem_row(index: int, problem: Problem, width: int) -> Row:
+def problem_row(index: int, problem: AnyProblem, width: int) -> Row:
     kind = KIND_LABELS.get(str(problem.kind), str(problem.kind).replace("_", " "))
     return Row(
         str(index),

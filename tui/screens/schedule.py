@@ -18,6 +18,7 @@ from schema import bookings, bulk, callsheets, directory, locations, problems, s
 from schema.bookings import BookingLine
 from schema.bulk import BulkKind, Plan, Preview
 from schema.event_kinds import family
+from schema.problems import StockProblem
 from schema.rules import plural
 from schema.schedule import CallLine, DaySummary
 from schema.types import Call, Day, Location, Problem, Vendor
@@ -35,7 +36,15 @@ from tui.widgets.tables import Row, Table, clip, land_on, refill, selected_key, 
 class ScheduleScreen(DeskScreen):
     VIEW = "schedule"
     WATCH = family(
-        "day", "call", "contract", "location", "person", "booking", "paperwork", "callsheet"
+        "day",
+        "call",
+        "contract",
+        "location",
+        "person",
+        "booking",
+        "paperwork",
+        "callsheet",
+        "equipment",
     )
     BINDINGS = [
         Binding("a", "add_day", "Add day"),
@@ -61,7 +70,7 @@ class ScheduleScreen(DeskScreen):
         super().__init__(desk)
         self.days: dict[int, DaySummary] = {}
         self.lines: dict[int, CallLine] = {}
-        self.problems: dict[int, list[Problem]] = {}
+        self.problems: dict[int, list[Problem | StockProblem]] = {}
         self.places: list[Location] = []
         self.vendors: list[Vendor] = []
         self.bookings: list[BookingLine] = []
@@ -114,7 +123,7 @@ class ScheduleScreen(DeskScreen):
     def days_then_problems(self, days: list[DaySummary]) -> None:
         """Days show at once; the rules' findings (slower on a big schedule) follow."""
         self.show_days(days)
-        self.fetch("problems", problems.find, self.show_problems)
+        self.fetch("problems", problems.find_for_days, self.show_problems)
 
     def show_days(self, days: list[DaySummary]) -> None:
         self.days = {d.day.id: d for d in days}
@@ -159,8 +168,8 @@ class ScheduleScreen(DeskScreen):
             ),
         )
 
-    def show_problems(self, found: list[Problem]) -> None:
-        by_day: dict[int, list[Problem]] = defaultdict(list)
+    def show_problems(self, found: list[Problem | StockProblem]) -> None:
+        by_day: dict[int, list[Problem | StockProblem]] = defaultdict(list)
         for problem in found:
             for day_id in problem.day_ids:
                 by_day[day_id].append(problem)
