@@ -167,6 +167,13 @@ def update_booking(
     moment = now or utcnow()
     with write(db):
         old = get_booking(db, booking_id)
+        if old.cancelled_at is not None:
+            raise RuleViolation("this booking was cancelled; book the vendor again instead")
+        if new.vendor_id != old.vendor_id:
+            raise InvalidInput(
+                "a booking stays with its vendor: cancel it and book the other vendor",
+                field="vendor_id",
+            )
         values = clean_booking(db, new)
         if unchanged(db, "bookings", booking_id, version, values):
             return old
@@ -183,9 +190,22 @@ def update_booking(
             now=moment,
             data=values,
         )
-        if moved and old.cancelled_at is None:
+        if moved:
             _tell_vendor(db, booking_id, old, actor=actor, now=moment)
     return get_booking(db, booking_id)
+
+
+def as_input(booking: Booking | BookingLine) -> BookingIn:
+    """A booking as the form that made it: the start of an edit that changes a field or two."""
+    return BookingIn(
+        vendor_id=booking.vendor_id,
+        day_id=booking.day_id,
+        kind=booking.kind,
+        at=booking.at.time(),
+        location_id=booking.location_id,
+        what=booking.what,
+        notes=booking.notes,
+    )
 
 
 def cancel_booking(

@@ -186,6 +186,12 @@ def test_contracts_bookings_and_paperwork_from_the_command_line(
     bad_time = run("--db", empty, "bookings", "add", "--vendor", "1", "--day", str(day.id),
                    "--at", "25:00")  # fmt: skip
     assert bad_time.code == 1 and "at" in one_error_line(bad_time.err)
+    moved = run("--db", empty, "bookings", "edit", str(line["id"]), "--at", "05:30", "--json")
+    assert json.loads(moved.out)["at"].endswith("05:30:00")
+    assert "Big generator" in run("--db", empty, "bookings", "edit", str(line["id"]),
+                                  "--what", "Big generator").out  # fmt: skip
+    nothing = run("--db", empty, "bookings", "edit", str(line["id"]))
+    assert nothing.code == 1 and "nothing to change" in one_error_line(nothing.err)
     assert run("--db", empty, "bookings", "cancel", str(line["id"])).code == 0
     assert run("--db", empty, "bookings").out.strip() == "No bookings."
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+import msgspec
 import pytest
 import sqlite_utils
 
 from schema import bookings, directory, notices, problems, schedule
 from schema.bookings import BookingIn
 from schema.directory import PersonIn, VendorIn
-from schema.errors import InvalidInput, NotFound, RuleViolation
+from schema.errors import InvalidInput, NotFound, RuleViolation, StaleEdit
 from schema.types import BookingKind, NoticeKind, Person, PersonKind, ProblemKind
 from tests.conftest import NOW
 from tests.schema import factories
@@ -95,6 +96,40 @@ def test_a_booking_follows_its_moved_day_and_the_vendor_is_told(
         "Your Generator delivery moved to Fri 04 Dec 06:00 at Back Yard "
         "(was Thu 03 Dec 06:00 at Harbour Mill); please confirm it again"
     )
+
+
+def test_an_edit_of_time_or_place_needs_the_vendor_again_and_tells_them(
+    fresh_db: sqlite_utils.Database,
+) -> None:
+    booking, pat = generator(fresh_db)
+    bookings.confirm(fresh_db, booking.id, pat, now=NOW)
+    booking = bookings.get_booking(fresh_db, booking.id)
+    # Words only: still confirmed, nobody is told.
+    worded = msgspec.structs.replace(bookings.as_input(booking), what="Big generator")
+    booking = bookings.update_booking(fresh_db, booking.id, booking.version, worded, now=NOW)
+    assert (booking.what, booking.confirmed_at) == ("Big generator", NOW)
+    assert notices.for_person(fresh_db, pat.id) == []
+    # A new time: to confirm again, and the vendor's contact has a notice in their terms.
+    earlier = msgspec.structs.replace(bookings.as_input(booking), at=time(5, 30))
+    booking = bookings.update_booking(fresh_db, booking.id, booking.version, earlier, now=NOW)
+    assert (booking.at, booking.confirmed_at) == (datetime(2026, 12, 3, 5, 30), None)
+    [(notice, _)] = notices.for_person(fresh_db, pat.id)
+    assert notice.summary == (
+        "Your Big generator delivery moved to Thu 03 Dec 05:30 at Harbour Mill "
+        "(was Thu 03 Dec 06:00); please confirm it again"
+    )
+    # A stale version, another vendor and a cancelled booking are refused, nothing written.
+    with pytest.raises(StaleEdit):
+        bookings.update_booking(fresh_db, booking.id, booking.version - 1, worded, now=NOW)
+    other = contact(fresh_db, "Other Co", "Olly Other")
+    assert other.vendor_id is not None
+    elsewhere = msgspec.structs.replace(earlier, vendor_id=other.vendor_id)
+    with pytest.raises(InvalidInput, match="stays with its vendor"):
+        bookings.update_booking(fresh_db, booking.id, booking.version, elsewhere, now=NOW)
+    bookings.cancel_booking(fresh_db, booking.id, booking.version, now=NOW)
+    cancelled = bookings.get_booking(fresh_db, booking.id)
+    with pytest.raises(RuleViolation, match="cancelled"):
+        bookings.update_booking(fresh_db, booking.id, cancelled.version, worded, now=NOW)
 
 
 def test_a_call_time_change_shifts_the_booking(fresh_db: sqlite_utils.Database) -> None:

@@ -94,6 +94,21 @@ async def test_vendor_contact_and_booking_by_keys(tmp_path: Path) -> None:
         await settle(pilot)
         assert isinstance(app.screen, BookingsDialog)
         assert app.screen.query_one("#bookings", DataTable).row_count == 1
+        await pilot.press("e")  # change the time: the form holds the booking as it is
+        await settle(pilot)
+        await pilot.press("tab", "tab")
+        await fill(pilot, "05:30")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, BookingsDialog)
+        moved = bookings.get_line(db, booked.id)
+        assert (moved.what, f"{moved.at:%H:%M}", moved.location_name) == (
+            "Generator",
+            "05:30",
+            "Harbour Mill",
+        )
+        shown = app.screen.query_one("#bookings", DataTable).get_row_at(0)
+        assert str(shown[0]) == "05:30"
         await pilot.press("x")
         await settle(pilot)
         await pilot.press("y")

@@ -1,4 +1,5 @@
-"""One day's vendor bookings, from the Schedule view: who comes when, confirmed or not; cancel."""
+"""One day's vendor bookings, from the Schedule view: who comes when, confirmed or not; change
+or cancel one."""
 
 from __future__ import annotations
 
@@ -16,12 +17,13 @@ from textual.widgets import DataTable, Footer, Label, Static
 from schema import bookings
 from schema.bookings import BookingLine
 from schema.event_kinds import family
-from schema.types import Day
+from schema.types import Day, Location
 from tui.context import Desk
 from tui.data import Changed, DbWork, Refused
 from tui.dialogs.confirm import ConfirmDialog
 from tui.errors import notify_error
 from tui.screens.base import FeedChanged
+from tui.screens.schedule_forms import booking_form
 from tui.widgets.tables import Row, Table, clip, refill, selected_key, when
 
 WATCH = family("booking")
@@ -30,12 +32,13 @@ WATCH = family("booking")
 class BookingsDialog(DbWork, ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "close", "Close"),
+        Binding("e", "edit_booking", "Change"),
         Binding("x", "cancel_booking", "Cancel booking"),
     ]
 
-    def __init__(self, desk: Desk, day: Day) -> None:
+    def __init__(self, desk: Desk, day: Day, places: list[Location]) -> None:
         super().__init__(classes="dialog")
-        self.desk, self.day = desk, day
+        self.desk, self.day, self.places = desk, day, places
         self.lines: dict[int, BookingLine] = {}
 
     def compose(self) -> ComposeResult:
@@ -82,10 +85,18 @@ class BookingsDialog(DbWork, ModalScreen[None]):
             return Text("NOT CONFIRMED", style="bold red")
         return Text(f"{when(b.confirmed_at, self.desk.zone)} {b.confirmed_by_name or ''}".strip())
 
-    def action_cancel_booking(self) -> None:
+    @property
+    def chosen(self) -> BookingLine | None:
         key = selected_key(self.query_one("#bookings", DataTable))
-        line = self.lines.get(int(key)) if key else None
-        if line is None:
+        return self.lines.get(int(key)) if key else None
+
+    def action_edit_booking(self) -> None:
+        if (line := self.chosen) is not None:
+            form = booking_form(self.desk, self.day, [], self.places, line)
+            self.app.push_screen(form, lambda _: self.reload())
+
+    def action_cancel_booking(self) -> None:
+        if (line := self.chosen) is None:
             return
         message = f"Cancel {line.summary}? {line.vendor_name}'s contacts get a notice."
         self.app.push_screen(

@@ -223,7 +223,7 @@ class ScheduleScreen(DeskScreen):
             else:
                 text.append("NOT CONFIRMED", style="bold red")
         if text:
-            text.append("\nB: the day's bookings (to cancel one)", style="dim")
+            text.append("\nB: the day's bookings (to change or cancel one)", style="dim")
         return text
 
     def show_sheet(self, day_id: int, found: callsheets.SheetStatus) -> None:
@@ -442,7 +442,9 @@ class ScheduleScreen(DeskScreen):
 
     def action_day_bookings(self) -> None:
         if (day := self.day) is not None:
-            self.app.push_screen(BookingsDialog(self.desk, day), lambda _: self.reload())
+            self.app.push_screen(
+                BookingsDialog(self.desk, day, self.places), lambda _: self.reload()
+            )
 
     def action_call_time(self) -> None:
         if (line := self.chosen_line()) is not None:

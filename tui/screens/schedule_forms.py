@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import sqlite_utils
 
 from schema import bookings, schedule, validate
-from schema.bookings import Booking, BookingIn
+from schema.bookings import Booking, BookingIn, BookingLine
 from schema.schedule import CallLine, DayIn, DaySummary
 from schema.types import BookingKind, Call, Day, Location, Vendor
 from tui.context import Desk
@@ -163,39 +163,56 @@ def called_at(moment: datetime) -> str:
 BOOKING_KINDS = (("Delivery", "delivery"), ("Pick-up", "pickup"), ("Service", "service"))
 
 
-def booking_form(desk: Desk, day: Day, vendors: list[Vendor], places: list[Location]) -> FormDialog:
-    """Book a vendor on this day; the place defaults to the day's own location."""
+def booking_form(
+    desk: Desk,
+    day: Day,
+    vendors: list[Vendor],
+    places: list[Location],
+    booking: BookingLine | None = None,
+) -> FormDialog:
+    """Book a vendor on this day (the place defaults to the day's own location), or change a
+    booking: a new time, place or kind asks the vendor to confirm again."""
 
     def save(db: sqlite_utils.Database, values: Values) -> Booking:
-        at = validate.parse_time(values["at"], "at")
         new = BookingIn(
-            vendor_id=int(values["vendor_id"]),
+            vendor_id=booking.vendor_id if booking else int(values["vendor_id"]),
             day_id=day.id,
             kind=BookingKind(values["kind"]),
-            at=at,
+            at=validate.parse_time(values["at"], "at"),
             location_id=optional_id(values["location_id"]),
             what=values["what"],
             notes=values["notes"],
         )
-        return bookings.add_booking(db, new, actor=desk.actor, now=desk.now())
+        if booking is None:
+            return bookings.add_booking(db, new, actor=desk.actor, now=desk.now())
+        return bookings.update_booking(
+            db, booking.id, booking.version, new, actor=desk.actor, now=desk.now()
+        )
 
+    at = booking.at if booking else day.call_at - timedelta(hours=1)
+    where = str(booking.location_id or "") if booking else location_value(day)
     fields = [
         Field(
-            "vendor_id",
-            "Vendor",
-            str(vendors[0].id),
-            options=tuple((v.name, str(v.id)) for v in vendors),
+            "kind",
+            "What happens",
+            str(booking.kind) if booking else "delivery",
+            options=BOOKING_KINDS,
         ),
-        Field("kind", "What happens", "delivery", options=BOOKING_KINDS),
-        Field("what", "What", placeholder="e.g. Generator"),
-        Field("at", "Time (HH:MM)", f"{(day.call_at - timedelta(hours=1)):%H:%M}"),
-        Field("location_id", "Where", location_value(day), options=location_options(places)),
-        Field("notes", "Notes"),
+        Field("what", "What", booking.what if booking else "", placeholder="e.g. Generator"),
+        Field("at", "Time (HH:MM)", f"{at:%H:%M}"),
+        Field("location_id", "Where", where, options=location_options(places)),
+        Field("notes", "Notes", booking.notes if booking else ""),
     ]
-    return FormDialog(
-        desk,
-        f"Book a vendor on {day.date:%a %d %b}",
-        fields,
-        save,
-        lambda b: f"Booked for {b.at:%a %d %b %H:%M}: the vendor confirms from their phone",
-    )
+    if booking is None:
+        choices = tuple((v.name, str(v.id)) for v in vendors)
+        fields.insert(0, Field("vendor_id", "Vendor", str(vendors[0].id), options=choices))
+        title = f"Book a vendor on {day.date:%a %d %b}"
+    else:
+        title = f"{booking.vendor_name} on {day.date:%a %d %b}"
+    return FormDialog(desk, title, fields, save, saved_booking)
+
+
+def saved_booking(booking: Booking) -> str:
+    if booking.confirmed_at is not None:
+        return f"Booking saved for {booking.at:%a %d %b %H:%M}; still confirmed"
+    return f"Booked for {booking.at:%a %d %b %H:%M}: the vendor confirms from their phone"
