@@ -7,6 +7,8 @@ such until the coordinator accepts or corrects it. Times here are local wall-clo
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta, tzinfo
 
@@ -252,6 +254,33 @@ def _apply_marks(record: PersonDay, marked: marks.Marked | None, where: tzinfo) 
         record.meal_in = Timed(at=marked.meal_in, source=hand)
 
 
+class _NextCalls:
+    """Each person's earliest call on a date after a given one, found by bisection: a large
+    production has thousands of wraps to set against its calls."""
+
+    def __init__(self, rows: Iterable[tuple[int, str, int, str]]) -> None:
+        by_person: dict[int, list[tuple[str, datetime, int]]] = defaultdict(list)
+        for person_id, call_at, day_id, on in rows:
+            by_person[person_id].append((on, datetime.fromisoformat(call_at), day_id))
+        self.dates: dict[int, list[str]] = {}
+        self.earliest: dict[int, list[tuple[datetime, int, str]]] = {}
+        for person_id, calls in by_person.items():
+            calls.sort()
+            earliest: list[tuple[datetime, int, str]] = []
+            for on, call_at, day_id in reversed(calls):  # the earliest call from here on
+                if not earliest or call_at < earliest[-1][0]:
+                    earliest.append((call_at, day_id, on))
+                else:
+                    earliest.append(earliest[-1])
+            self.dates[person_id] = [c[0] for c in calls]
+            self.earliest[person_id] = earliest[::-1]
+
+    def after(self, person_id: int, on: str) -> tuple[datetime, int, str] | None:
+        dates = self.dates.get(person_id, [])
+        at = bisect_right(dates, on)
+        return self.earliest[person_id][at] if at < len(dates) else None
+
+
 # --- problems found in what happened --------------------------------------------------------
 
 
@@ -293,20 +322,25 @@ def _short_rests(
     if not wrapped:
         return []
     people = sorted({r.person_id for r in wrapped})
-    calls: dict[int, list[tuple[datetime, int, str]]] = {}
-    for person_id, call_at, day_id, on in db.execute(
-        "SELECT c.person_id, c.call_at, d.id, d.date FROM calls c JOIN days d ON d.id = c.day_id"
-        f" WHERE c.person_id IN ({','.join('?' * len(people))}) ORDER BY c.call_at",
-        people,
-    ):
-        calls.setdefault(person_id, []).append((datetime.fromisoformat(call_at), day_id, on))
+    # Only calls soon enough after a wrap to break the rest are read: one later than the last
+    # wrap plus the rest plus a day (for a clock change) is a full rest after every wrap.
+    first = min(r.date for r in wrapped)
+    last = max(r.wrap.at for r in wrapped if r.wrap is not None) + rest + timedelta(days=1)
+    later_calls = _NextCalls(
+        db.execute(
+            "SELECT c.person_id, c.call_at, d.id, d.date FROM days d JOIN calls c"
+            " ON c.day_id = d.id WHERE d.date > ? AND d.date <= ?"
+            f" AND c.person_id IN ({','.join('?' * len(people))})",
+            [first, last.date().isoformat(), *people],
+        ).fetchall()
+    )
     problems_found: list[Problem] = []
     for record in wrapped:
         assert record.wrap is not None
-        later = [c for c in calls.get(record.person_id, []) if c[2] > record.date]
-        if not later:
+        following = later_calls.after(record.person_id, record.date)
+        if following is None:
             continue
-        next_call, next_day, on = later[0]
+        next_call, next_day, on = following
         actual = rules.elapsed(record.wrap.at, next_call, where)
         planned = rules.elapsed(record.planned_wrap, next_call, where)
         if actual >= rest or planned < rest:  # fine, or already a planned short turnaround

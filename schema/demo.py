@@ -14,7 +14,6 @@ from typing import Literal, NamedTuple
 
 import msgspec
 import sqlite_utils
-from fpdf import FPDF
 
 from schema import (
     bookings,
@@ -434,6 +433,8 @@ def _advance(
 
 
 def _document(kind: str) -> bytes:
+    from fpdf import FPDF  # a heavy import (fontTools), wanted only when building a demo
+
     pdf = FPDF()
     # A fixed creation date: the same seed must give the same bytes, and so the same SHA-256.
     pdf.set_creation_date(datetime(2026, 1, 1, tzinfo=UTC))

@@ -23,7 +23,6 @@ import sqlite_utils
 from schema import delivery, reach
 from schema.channels.base import Channel, SendFailed
 from schema.channels.email import EmailChannel
-from schema.channels.webpush import WebPushChannel
 from schema.clock import utcnow
 from schema.production import get as get_production
 from schema.store.connection import connect
@@ -86,6 +85,9 @@ def channels_for(
         if production.base_url.startswith("https://")
         else "mailto:callboard@localhost"
     )
+    # Imported here: the cryptography it needs is heavy, and only a sender uses it.
+    from schema.channels.webpush import WebPushChannel
+
     return [email, WebPushChannel(row[0] if row else None, contact)]
 
 

@@ -19,7 +19,6 @@ import sqlite_utils
 
 from schema import directory, links, production
 from schema.errors import InvalidInput, NotFound
-from schema.outputs.posters import write_poster
 from schema.outputs.spreadsheets import EXPORTS, render
 from schema.rules import plural
 from schema.store.backup import backup
@@ -91,6 +90,8 @@ def export(what: str) -> Run:
 
 def posters(app: CallboardApp) -> None:
     def write(db: sqlite_utils.Database, path: Path) -> str:
+        from schema.outputs.posters import write_poster  # qrcode and PIL: only when printing
+
         written = write_poster(db, None, path)
         return f"Wrote {plural(len(written), 'poster file')}: {', '.join(map(str, written))}"
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from schema.callsheets import Sheet, day_label
-from schema.outputs.posters import font_path
+from schema.outputs.fonts import font_path
 
 PAGE_W, PAGE_H = 210.0, 297.0
 MARGIN = 12.0

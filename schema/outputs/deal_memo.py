@@ -11,12 +11,11 @@ from datetime import date, datetime
 
 import msgspec
 import sqlite_utils
-from fpdf import FPDF
 
 from schema import contracts, directory, validate
 from schema.clock import utcnow
 from schema.errors import RuleViolation
-from schema.outputs.posters import font_path
+from schema.outputs.fonts import font_path
 from schema.production import COORDINATOR
 from schema.production import get as get_production
 from schema.store.connection import read
@@ -90,6 +89,8 @@ def text_of(memo: MemoFacts) -> str:
 
 
 def memo_pdf(memo: MemoFacts, *, created: datetime) -> bytes:
+    from fpdf import FPDF  # a heavy import (fontTools), wanted only when printing
+
     pdf = FPDF(format="A4")
     pdf.set_creation_date(created)
     pdf.set_title(f"Deal memo: {memo.name}")

@@ -22,6 +22,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from schema import locations
 from schema.errors import InvalidInput, NotFound
+from schema.outputs.fonts import FONT_FILES, font_path
 from schema.production import get as get_production
 from schema.types import Location
 
@@ -39,16 +40,6 @@ ACCENT = "#f5b700"
 PAPER = "#ffffff"
 PANEL = "#f2f2f2"
 
-FONT_DIRS = (
-    Path("/usr/share/fonts/truetype/dejavu"),
-    Path("/usr/share/fonts/dejavu"),
-    Path("/usr/share/fonts/TTF"),
-)
-FONT_FILES = {
-    "sans": "DejaVuSans.ttf",
-    "bold": "DejaVuSans-Bold.ttf",
-    "mono": "DejaVuSansMono-Bold.ttf",
-}
 SVG_FAMILIES = {
     "sans": "'DejaVu Sans', Helvetica, Arial, sans-serif",
     "bold": "'DejaVu Sans', Helvetica, Arial, sans-serif",
@@ -173,15 +164,6 @@ def spaced_code(code: str) -> str:
 
 
 # --- measuring text -----------------------------------------------------------------------------
-
-
-@cache
-def font_path(kind: str) -> Path | None:
-    for folder in FONT_DIRS:
-        candidate = folder / FONT_FILES[kind]
-        if candidate.exists():
-            return candidate
-    return None
 
 
 @cache

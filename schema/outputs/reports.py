@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from schema.clock import utcnow
 from schema.errors import InvalidInput
-from schema.outputs.posters import font_path
+from schema.outputs.fonts import font_path
 from schema.outputs.spreadsheets import to_csv
 from schema.reports import (
     LEGEND,

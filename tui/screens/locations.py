@@ -18,7 +18,6 @@ from schema import production as productions
 from schema.errors import InvalidInput
 from schema.event_kinds import family
 from schema.locations import LocationIn
-from schema.outputs.posters import write_poster
 from schema.types import Location
 from tui.context import Desk
 from tui.dialogs.confirm import ConfirmDialog
@@ -220,6 +219,8 @@ def poster_form(desk: Desk, place: Location) -> FormDialog:
         out = Path(values["out"]).expanduser()
         if not out.parent.is_dir():
             raise InvalidInput(f"there is no folder {out.parent}", field="out")
+        from schema.outputs.posters import write_poster  # qrcode and PIL: only when printing
+
         return write_poster(db, place.id, out)
 
     default = str(Path.home() / f"poster-{place.code.lower()}.pdf")
