@@ -754,6 +754,29 @@ class SheetRef(msgspec.Struct, kw_only=True):
     published_at: datetime
 
 
+CAST_HIDDEN = "Cast member"  # what crew read for a cast name the production hides
+
+
+def without_cast_names(sheet: Sheet) -> Sheet:
+    """The printed sheet crew are sent when the production hides cast names: each cast
+    member by role and call only, as the phone shows them."""
+    return msgspec.structs.replace(
+        sheet,
+        departments=[
+            msgspec.structs.replace(
+                department,
+                people=[
+                    msgspec.structs.replace(p, name=CAST_HIDDEN, notes="")
+                    if p.kind == PersonKind.CAST
+                    else p
+                    for p in department.people
+                ],
+            )
+            for department in sheet.departments
+        ],
+    )
+
+
 def for_crew(version: SheetVersion, viewer_id: int, *, hide_cast_names: bool) -> CrewSheet:
     sheet = version.sheet
     mine = sheet.person(viewer_id)
@@ -790,7 +813,7 @@ def _crew_line(person: SheetPerson, viewer_id: int, hide_cast_names: bool) -> Cr
     me = person.person_id == viewer_id
     hidden = hide_cast_names and person.kind == PersonKind.CAST and not me
     return CrewLine(
-        name="Cast member" if hidden else person.name,
+        name=CAST_HIDDEN if hidden else person.name,
         role=person.role,
         call_at=person.call_at,
         me=me,

@@ -28,7 +28,7 @@ from schema.production import COORDINATOR, zone
 from schema.production import get as get_production
 from schema.store import events
 from schema.store.connection import write
-from schema.types import Event, Issued
+from schema.types import Event, Issued, PersonKind
 
 SWEEP_BATCH = 500
 
@@ -177,6 +177,14 @@ def _published_sheet(db: sqlite_utils.Database, version_id: int, actor: str, now
     if not people:
         return
     pdf = callsheet_pdf(version.sheet, version=version.number, published_at=version.published_at)
+    crew_pdf = pdf  # cast names hidden from crew: they are sent a copy without them
+    cast: set[int] = set()
+    if callsheets.settings(db).hide_cast_names:
+        crew_sheet = callsheets.without_cast_names(version.sheet)
+        crew_pdf = callsheet_pdf(
+            crew_sheet, version=version.number, published_at=version.published_at
+        )
+        cast = {r[0] for r in db.execute("SELECT id FROM people WHERE kind = ?", [PersonKind.CAST])}
     title = f"{callsheets.day_label(version.date)} ({version.unit} unit), version {version.number}"
     base = get_production(db).base_url
     link = f"{base}/sheet/{version.date.isoformat()}/{quote(version.unit, safe='')}"
@@ -193,7 +201,7 @@ def _published_sheet(db: sqlite_utils.Database, version_id: int, actor: str, now
             sheet_key=f"{version_id}:v{version.number}",
             title=title,
             lines=person.lines,
-            pdf=pdf,
+            pdf=pdf if person.person_id in cast else crew_pdf,
             filename=filename,
             ref=f"notice:{notice[0]}" if notice else f"callsheet:{version_id}",
             link=link,

@@ -30,6 +30,11 @@ def register(commands: Commands, common: argparse.ArgumentParser) -> None:
     sub.add_argument("--json", action="store_true", help="print the sheet as JSON")
     sub.add_argument("--out", metavar="FILE.pdf", help="write the sheet as a printable PDF")
     sub.add_argument(
+        "--crew-copy",
+        action="store_true",
+        help="as crew are sent it: without cast names when the production hides them",
+    )
+    sub.add_argument(
         "--published",
         action="store_true",
         help="the last published version instead of the draft",
@@ -57,7 +62,9 @@ def register(commands: Commands, common: argparse.ArgumentParser) -> None:
     )
     cast = sub.add_mutually_exclusive_group()
     cast.add_argument(
-        "--hide-cast-names", action="store_true", help="crew sheets on phones show no cast names"
+        "--hide-cast-names",
+        action="store_true",
+        help="crew sheets (on phones and sent as PDF) show no cast names",
     )
     cast.add_argument("--show-cast-names", action="store_true", help="crew see cast names")
     sub.add_argument("--safety", metavar="TEXT", help="a standing safety note on every sheet")
@@ -113,6 +120,10 @@ def cmd_callsheet(args: argparse.Namespace) -> int:
     else:
         preview = callsheets.preview(db, on, args.unit)
         sheet, number, at = preview.draft, None, None
+    if args.crew_copy:  # the sheet alone, as crew read it; who would be told is the desk's
+        preview = None
+        if callsheets.settings(db).hide_cast_names:
+            sheet = callsheets.without_cast_names(sheet)
     if args.out:
         Path(args.out).write_bytes(callsheet_pdf(sheet, version=number, published_at=at))
         print(f"Wrote {args.out} ({'version ' + str(number) if number else 'draft'}).")

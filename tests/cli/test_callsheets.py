@@ -8,7 +8,8 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from schema import production, schedule
+from schema import directory, production, schedule
+from schema.directory import PersonIn
 from tests.cli.conftest import Prod, Run
 
 
@@ -89,5 +90,12 @@ def test_settings_and_day_details_reach_the_sheet(prod: Prod, run: Run) -> None:
     assert "Meals: Lunch 13:00" in sheet.out
     assert "Grip (walkie ch. 3)" in sheet.out
     assert "Contact: Production office +44 20 7946 0000" in sheet.out
+    db = prod.db()
+    star = directory.add_person(db, PersonIn(name="Vera Famous", kind="cast", role="Detective"))  # type: ignore[arg-type]
+    schedule.call_person(db, prod.day, star.id)
+    db.conn.close()
+    assert "Vera Famous" in run("--db", prod.path, "callsheet", today).out
+    crew_copy = run("--db", prod.path, "callsheet", today, "--crew-copy").out
+    assert "Vera Famous" not in crew_copy and "Cast member" in crew_copy
     bad = run("--db", prod.path, "callsheet-settings", "--walkie", "Grip")
     assert bad.code == 1 and "--walkie takes DEPARTMENT=CHANNEL" in bad.err

@@ -3,9 +3,11 @@ their acknowledgement on the phone marks it confirmed (the publish hook between 
 
 from __future__ import annotations
 
+import io
 from datetime import date, time, timedelta
 
 import sqlite_utils
+from pypdf import PdfReader
 
 from schema import callsheets, delivery, notices, reach, schedule, sending
 from tests.conftest import NOW
@@ -63,3 +65,32 @@ def test_publishing_mails_the_sheet_with_its_pdf_to_exactly_the_affected(
     }
     assert (gus.id, "callsheet", "confirmed") in states
     assert (dee.id, "callsheet", "sent") in states
+
+
+def test_crew_are_sent_a_sheet_without_the_cast_names_the_production_hides(
+    fresh_db: sqlite_utils.Database, smtp: SmtpServer
+) -> None:
+    use_smtp(fresh_db, smtp)
+    reach.start_from_now(fresh_db)
+    version = callsheets.settings(fresh_db).version
+    callsheets.update_settings(fresh_db, version, hide_cast_names=True, now=NOW)
+    shoot = factories.day(fresh_db, THU, call=time(6, 0))
+    star = factories.person(
+        fresh_db, "Vera Famous", kind="cast", role="Detective", email="vera@cast.test"
+    )
+    grip = factories.person(fresh_db, "Gus Hale", department="Grip", email="gus@crew.test")
+    for person in (star, grip):
+        schedule.call_person(fresh_db, shoot.id, person.id, now=NOW)
+    callsheets.publish(fresh_db, THU, now=NOW)
+    assert sending.run_once(fresh_db, owner="test", now=lambda: NOW).sent == 2
+
+    def attached_text(to: str) -> str:
+        [mail] = [m for m in smtp.inbox.messages if m["To"] == to]
+        [pdf] = list(mail.iter_attachments())
+        reader = PdfReader(io.BytesIO(pdf.get_content()))
+        return " ".join(page.extract_text() or "" for page in reader.pages)
+
+    crew_copy = attached_text("Gus Hale <gus@crew.test>")
+    assert "Vera Famous" not in crew_copy
+    assert "Cast member" in crew_copy and "Detective" in crew_copy and "Gus Hale" in crew_copy
+    assert "Vera Famous" in attached_text("Vera Famous <vera@cast.test>")
