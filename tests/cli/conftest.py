@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import atexit
+import logging
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, time
 from pathlib import Path
@@ -138,7 +140,7 @@ Run = Callable[..., Result]
 
 
 @pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Run:
+def run(capsys: pytest.CaptureFixture[str]) -> Iterator[Run]:
     """Run `callboard ARGS...` in this process and capture what it printed."""
 
     def runner(*args: str | Path) -> Result:
@@ -146,7 +148,17 @@ def run(capsys: pytest.CaptureFixture[str]) -> Run:
         captured = capsys.readouterr()
         return Result(code=code, out=captured.out, err=captured.err)
 
-    return runner
+    logger = logging.getLogger("litestar")
+    before = list(logger.handlers)
+    yield runner
+    # `serve` builds the app, and Litestar configures its logger then: a listener thread that
+    # writes to the stderr of that moment, this capture, which closes after the test.
+    for handler in [h for h in logger.handlers if h not in before]:
+        listener = getattr(handler, "listener", None)
+        if listener is not None:
+            listener.stop()
+            atexit.unregister(listener.stop)  # Litestar's own stop at exit would fail now
+        logger.removeHandler(handler)
 
 
 def people_count(path: Path) -> int:
