@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Static
 
 from schema import demo_plant, plan, stock
 from schema.store.connection import connect
-from tests.tui.conftest import BUILT_AT, TODAY, make_app, settle
+from tests.tui.conftest import BUILT_AT, TODAY, fill, make_app, settle
 
 
 def _plant(tmp_path: Path) -> str:
@@ -179,4 +179,36 @@ async def test_gear_booked_twice_at_once_is_a_problem_on_the_schedule(tmp_path: 
         await settle(pilot)
         shown = str(app.screen.query_one("#day-problems", Static).render())
         assert f"{booking.label} is booked on two days at once" in shown
+    db.conn.close()
+
+
+async def test_add_a_unit_and_book_it_to_a_day_from_the_stock_view(tmp_path: Path) -> None:
+    from schema import demo, gear, schedule
+
+    path = tmp_path / "film.db"
+    db = connect(path)
+    demo.build(db, size="small", seed=7, today=TODAY, now=BUILT_AT)
+    app = make_app(str(path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("8")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("tab")
+        await fill(pilot, "Walkie 99")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        [unit] = [u.unit for u in gear.list_units(db) if u.unit.label == "Walkie 99"]
+        units = app.screen.query_one("#stock-units", DataTable)
+        assert _cells(units)[units.cursor_row][0] == "Walkie 99"  # the cursor is on it
+
+        await pilot.press("d")  # book the unit under the cursor to the first day from today
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        [first, *_] = schedule.list_days(db, start=TODAY)
+        assert [b.day_id for b in gear.bookings(db, unit_id=unit.id)] == [first.day.id]
+        shown = str(app.screen.query_one("#stock-bookings", Static).render())
+        assert f"{first.day.date:%a %d %b}" in shown
     db.conn.close()

@@ -1,7 +1,9 @@
-"""Stock: items with what is on hand (low ones flagged), equipment units and who has them."""
+"""Stock: items with what is on hand (low ones flagged), equipment units and who has them;
+receive stock, add a unit, book a unit or a kit to a shoot day, take a unit back."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import sqlite_utils
@@ -11,11 +13,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from schema import gear, problems, stock, validate
+from schema import gear, problems, schedule, stock, validate
 from schema.event_kinds import family
 from schema.gear import Booking, UnitLine
 from schema.problems import StockProblem
-from schema.stock import ItemStock, MoveIn, MoveKind, Place, PlaceKind
+from schema.schedule import DaySummary
+from schema.stock import Item, ItemKind, ItemStock, MoveIn, MoveKind, Place, PlaceKind
 from tui.context import Desk
 from tui.dialogs.form import Field, FormDialog, Values
 from tui.dialogs.parse import whole_number
@@ -29,6 +32,7 @@ class StockData(NamedTuple):
     problems: list[StockProblem]
     bookings: list[Booking]
     places: list[Place]
+    days: list[DaySummary]  # from today on: what gear can be booked to
 
 
 def load(desk: Desk) -> Any:
@@ -41,6 +45,7 @@ def load(desk: Desk) -> Any:
             problems.find_stock(db, now=now),
             [b for b in gear.bookings(db) if b.date >= today],
             stock.list_places(db),
+            schedule.list_days(db, start=today),
         )
 
     return query
@@ -51,6 +56,8 @@ class StockScreen(DeskScreen):
     WATCH = family("stock", "equipment", "purchase", "plan")
     BINDINGS = [
         Binding("i", "receive", "Receive"),
+        Binding("n", "new_unit", "New unit"),
+        Binding("d", "book_to_day", "Book to day"),
         Binding("b", "bring_back", "Unit back"),
     ]
 
@@ -58,6 +65,7 @@ class StockScreen(DeskScreen):
         super().__init__(desk)
         self.units: dict[int, UnitLine] = {}
         self.data: StockData | None = None
+        self.land_unit: str | None = None  # a unit just added: the cursor goes to it
 
     def compose_view(self) -> ComposeResult:
         with Vertical(id="stock-body"):
@@ -83,7 +91,11 @@ class StockScreen(DeskScreen):
         self.query_one("#stock-bookings", Static).update(booking_lines(data.bookings))
         refill(self.query_one("#stock-items", DataTable), [item_row(s) for s in data.items])
         self.units = {u.unit.id: u for u in data.units}
-        refill(self.query_one("#stock-units", DataTable), [unit_row(u) for u in data.units])
+        units = self.query_one("#stock-units", DataTable)
+        refill(units, [unit_row(u) for u in data.units], self.land_unit)
+        if self.land_unit is not None and int(self.land_unit) in self.units:
+            self.land_unit = None
+            units.focus()
         found = [p for p in data.problems if p.kind in LISTED]
         text = Text(f"{len(found)} stock problem{'s' if len(found) != 1 else ''}", style="bold")
         for problem in found[:4]:
@@ -101,6 +113,79 @@ class StockScreen(DeskScreen):
             lambda db: gear.return_unit(db, line.unit.id, accepted_by=actor, actor=actor, now=now),
             done=f"{line.unit.label} is back",
         )
+
+    def chosen_unit(self) -> UnitLine | None:
+        key = selected_key(self.query_one("#stock-units", DataTable))
+        return self.units.get(int(key)) if key else None
+
+    def action_new_unit(self) -> None:
+        if self.data is None:
+            return
+        kinds = [s.item for s in self.data.items if s.item.kind == ItemKind.EQUIPMENT]
+        if not kinds:
+            self.notify("No equipment items yet: add one with `callboard stock add-item`")
+            return
+        stores = [p for p in self.data.places if p.kind != PlaceKind.PERSON]
+        if not stores:
+            self.notify("No place to keep it yet: add one with `callboard stock add-place`")
+            return
+        fields = [
+            Field("item_id", "Item", str(kinds[0].id), options=options_of(kinds)),
+            Field("label", "Label", placeholder="e.g. Walkie 13"),
+            Field("kit", "Kit (blank: none)", placeholder="e.g. Camera A"),
+            Field("home", "Kept at", str(stores[0].id), options=options_of(stores)),
+        ]
+        now, actor = self.desk.now(), self.desk.actor
+
+        def save(db: sqlite_utils.Database, values: Values) -> gear.Unit:
+            home = int(values["home"])
+            item_id = int(values["item_id"])
+            label, kit = values["label"], values["kit"]
+            return gear.add_unit(
+                db, item_id, label, home_place_id=home, kit=kit, actor=actor, now=now
+            )
+
+        def added(unit: gear.Unit) -> str:
+            self.land_unit = str(unit.id)
+            return f"Added {unit.label}: `callboard labels --item {unit.item_id}` prints its label"
+
+        self.app.push_screen(FormDialog(self.desk, "New equipment unit", fields, save, added))
+
+    def action_book_to_day(self) -> None:
+        if self.data is None:
+            return
+        if not self.data.units or not self.data.days:
+            self.notify("Booking needs equipment units and a shoot day from today on")
+            return
+        chosen = self.chosen_unit() or self.data.units[0]
+        kits = sorted({u.unit.kit for u in self.data.units if u.unit.kit}, key=str.casefold)
+        what = [
+            *((f"Kit: {kit}", f"kit:{kit}") for kit in kits),
+            *((f"Unit: {u.unit.label}", f"unit:{u.unit.id}") for u in self.data.units),
+        ]
+        start = f"kit:{chosen.unit.kit}" if chosen.unit.kit else f"unit:{chosen.unit.id}"
+        days = [(day_choice(d), str(d.day.id)) for d in self.data.days]
+        fields = [
+            Field("what", "Book", start, options=tuple(what)),
+            Field("day_id", "To the day", days[0][1], options=tuple(days)),
+        ]
+        now, actor = self.desk.now(), self.desk.actor
+
+        def save(db: sqlite_utils.Database, values: Values) -> list[Booking]:
+            kind, _, name = values["what"].partition(":")
+            units = gear.kit_units(db, name) if kind == "kit" else [int(name)]
+            booked = gear.book(db, units, int(values["day_id"]), actor=actor, now=now)
+            return [b for b in booked if b.unit_id in units]
+
+        def booked(found: list[Booking]) -> str:
+            if not found:
+                return "Booked"
+            first = found[0]
+            where = first.location_name or "location TBC"
+            units = f"{len(found)} unit{'s' if len(found) != 1 else ''}"
+            return f"Booked {units} to {first.date:%a %d %b} {first.unit_name} at {where}"
+
+        self.app.push_screen(FormDialog(self.desk, "Book gear to a day", fields, save, booked))
 
     def action_receive(self) -> None:
         if self.data is None:
@@ -137,6 +222,15 @@ class StockScreen(DeskScreen):
 
         done = "Received"
         self.app.push_screen(FormDialog(self.desk, "Receive stock", fields, save, lambda _: done))
+
+
+def options_of(things: Sequence[Item | Place]) -> tuple[tuple[str, str], ...]:
+    return tuple((thing.name, str(thing.id)) for thing in things)
+
+
+def day_choice(summary: DaySummary) -> str:
+    day = summary.day
+    return f"{day.date:%a %d %b} {day.unit} at {summary.location_name or 'location TBC'}"
 
 
 def booking_lines(bookings: list[Booking]) -> Text:
