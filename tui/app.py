@@ -243,7 +243,7 @@ class CallboardApp(App[None]):
                     continue
                 key = binding.key_display or binding.key
                 yield SystemCommand(
-                    f"{labels.get(mode, mode.title())}: {binding.description} ({key})",
+                    f"{labels.get(mode, mode.title())}: {palette_name(binding)} ({key})",
                     f"{HINTS.get(mode, '')} (goes to that view)",
                     partial(self.run_in_view, mode, binding.action),
                 )
@@ -257,10 +257,15 @@ def view_commands(screen: Screen[object]) -> Iterable[SystemCommand]:
         if active.node is screen.app or not binding.show or not binding.description:
             continue
         yield SystemCommand(
-            f"{binding.description} ({binding.key_display or key})",
+            f"{palette_name(binding)} ({binding.key_display or key})",
             f"{screen.title or 'this view'}: press {binding.key_display or key}",
             partial(screen.app.run_action, binding.action, active.node),
         )
+
+
+def palette_name(binding: Binding) -> str:
+    """A key's name in the palette: its tooltip where the footer's word is short for it."""
+    return binding.tooltip or binding.description
 
 
 def first_view(db_path: str) -> str:

@@ -8,7 +8,8 @@ import pytest
 import sqlite_utils
 from textual.binding import Binding
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets import DataTable, Footer, Input, OptionList, Static
+from textual.widgets._footer import FooterKey, FooterLabel
 
 from schema import schedule
 from schema.event_kinds import EventKind
@@ -551,3 +552,20 @@ async def test_after_drafting_a_contract_the_cursor_is_on_it(
             "SELECT id FROM contracts WHERE person_id = ? ORDER BY id DESC LIMIT 1", [person_id]
         ).fetchone()
         assert key_of(app, "#checklist") == f"{person_id}:{contract_id}"
+
+
+@pytest.mark.parametrize("mode", list(SCREENS))
+async def test_every_key_of_a_view_fits_the_footer_at_80_columns(demo_path: str, mode: str) -> None:
+    app = desk_app(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(KEYS[mode])
+        await settle(pilot)
+        footer = app.screen.query_one(Footer)
+        palette = footer.query_one(".-command-palette", FooterKey)
+        keys = [k for k in footer.query(FooterKey) if k is not palette]
+        active = app.screen.active_bindings.values()
+        shown = [a for a in active if a.binding.show and a.node is app.screen]
+        assert len(keys) == len(shown)
+        widest = max((k.region.right for k in [*keys, *footer.query(FooterLabel)]), default=0)
+        assert widest <= palette.region.x, f"{mode}: the footer runs under the palette key"

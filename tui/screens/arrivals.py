@@ -51,16 +51,18 @@ class ArrivalsScreen(DeskScreen):
     WATCH = family("checkin", "call", "day", "location", "person", "mark")
     # The filter and the reports only look: the sheet and the grid write no change (a file).
     READS = frozenset({"next_filter", "signin_sheet", "day_out_of_days"})
+    # Short words and one label for the three wraps fit 80 columns; the palette says each in full.
+    WRAP = Binding.Group("wrap", compact=True)
     BINDINGS = [
         Binding("f", "next_filter", "Filter"),
-        Binding("i", "mark('arrived')", "Arrived by hand"),
+        Binding("i", "mark('arrived')", "Arrived", tooltip="Mark arrived by hand (a dead phone)"),
         Binding("x", "mark('absent')", "Absent"),
         Binding("k", "mark('sick')", "Sick"),
-        Binding("e", "mark('released')", "Released early"),
-        Binding("w", "mark('wrap')", "Wrap"),
-        Binding("W", "wrap_department", "Wrap dept"),
-        Binding("U", "wrap_unit", "Wrap unit"),
-        Binding("a", "accept", "Accept phone time"),
+        Binding("e", "mark('released')", "Released", tooltip="Mark released early"),
+        Binding("w", "mark('wrap')", "Wrap", tooltip="Wrap this person", group=WRAP),
+        Binding("W", "wrap_department", "Wrap dept", group=WRAP),
+        Binding("U", "wrap_unit", "Wrap unit", group=WRAP),
+        Binding("a", "accept", "Accept time", tooltip="Accept the time from the phone"),
         Binding("c", "clear", "Clear mark", show=False),
         Binding("m", "meal", "Meal", show=False),
         Binding("p", "signin_sheet", "Sign-in sheet", show=False),

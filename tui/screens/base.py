@@ -54,7 +54,7 @@ class DeskScreen(DbWork, Screen[None]):
         yield NavBar(self.VIEW, who, self.desk.read_only)
         yield from self.compose_view()
         yield ReplicaLine(self.desk)
-        yield Footer()
+        yield Footer(compact=True)
 
     def compose_view(self) -> ComposeResult:
         yield from ()

@@ -49,14 +49,15 @@ class ContractsScreen(DeskScreen):
     BINDINGS = [
         Binding("f", "next_filter", "Filter"),
         Binding("n", "new_contract", "New"),
-        Binding("o", "attach", "Attach doc"),
-        Binding("d", "generate", "Deal memo"),  # not g: g goes places (tui.dialogs.go_to)
+        Binding("o", "attach", "Attach", tooltip="Attach the contract's document"),
+        # not g: g goes places (tui.dialogs.go_to)
+        Binding("d", "generate", "Memo", tooltip="Draw up a deal memo"),
         Binding("s", "mark_sent", "Sent"),
         Binding("k", "countersign", "Countersign"),
         Binding("v", "void", "Void"),
         Binding("r", "redraft", "Correct", show=False),
         Binding("w", "write_copy", "Save copy", show=False),
-        Binding("p", "paperwork", "Required"),
+        Binding("p", "paperwork", "Papers", tooltip="Required paperwork: kinds and who needs them"),
     ]
 
     def __init__(self, desk: Desk) -> None:

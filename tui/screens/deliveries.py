@@ -45,10 +45,10 @@ class DeliveriesScreen(DeskScreen):
     WATCH = family("delivery", "notice", "contract", "person")
     READS = frozenset({"toggle_filter"})
     BINDINGS = [
-        Binding("f", "toggle_filter", "All / not confirmed"),
+        Binding("f", "toggle_filter", "Filter", tooltip="Show all, or only the not confirmed"),
         Binding("r", "resend", "Resend"),
-        Binding("R", "remind_all", "Remind all unconfirmed"),
-        Binding("t", "told", "Told in person"),
+        Binding("R", "remind_all", "Remind all", tooltip="Remind everyone not confirmed"),
+        Binding("t", "told", "Told", tooltip="Mark as told in person"),
     ]
 
     def __init__(self, desk: Desk) -> None:

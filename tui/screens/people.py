@@ -53,10 +53,10 @@ class PeopleScreen(DeskScreen):
         Binding("escape", "leave_search", "To the list", show=False),
         Binding("a", "add", "Add"),
         Binding("e", "edit", "Edit"),
-        Binding("i", "import_csv", "Import CSV"),
-        Binding("l", "link", "Link QR"),
+        Binding("i", "import_csv", "Import", tooltip="Import people from a CSV file"),
+        Binding("l", "link", "Link", tooltip="Issue a personal link (QR code)"),
         Binding("s", "sessions", "Devices"),
-        Binding("m", "email_link", "Mail"),
+        Binding("m", "email_link", "Mail", tooltip="Email the personal link"),
         Binding("v", "vendors", "Vendors"),
     ]
 

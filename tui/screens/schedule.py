@@ -46,23 +46,27 @@ class ScheduleScreen(DeskScreen):
         "callsheet",
         "equipment",
     )
+    # At 80 columns the footer holds every key only with related ones under one label; the
+    # palette (ctrl+p) names each key in full.
+    DAY = Binding.Group("day", compact=True)
+    BULK = Binding.Group("bulk", compact=True)
     BINDINGS = [
-        Binding("a", "add_day", "Add day"),
-        Binding("e", "edit_day", "Edit"),
-        Binding("m", "move_day", "Move"),
-        Binding("d", "delete_day", "Delete"),
+        Binding("a", "add_day", "Add day", group=DAY),
+        Binding("e", "edit_day", "Edit day", group=DAY),
+        Binding("m", "move_day", "Move day", group=DAY),
+        Binding("d", "delete_day", "Delete day", group=DAY),
         Binding("c", "call_person", "Call"),
         Binding("r", "release", "Release"),
         Binding("t", "call_time", "Time"),
-        Binding("b", "book_vendor", "Book vendor"),
+        Binding("b", "book_vendor", "Vendor", tooltip="Book a vendor on this day"),
         Binding("B", "day_bookings", "Bookings", show=False),
-        Binding("p", "publish", "Publish sheet", show=False),
+        Binding("p", "publish", "Publish", tooltip="Publish the day's call sheet"),
         Binding("slash", "search_calls", "Find"),
         Binding("escape", "leave_search", "To the list", show=False),
-        Binding("C", "copy_calls", "Copy day"),
-        Binding("D", "call_department", "Call dept"),
-        Binding("R", "release_department", "Release dept"),
-        Binding("S", "shift_department", "Shift dept"),
+        Binding("C", "copy_calls", "Copy day", group=BULK),
+        Binding("D", "call_department", "Call dept", group=BULK),
+        Binding("R", "release_department", "Release dept", group=BULK),
+        Binding("S", "shift_department", "Shift dept", group=BULK),
     ]
     READS = frozenset({"search_calls", "leave_search", "day_bookings"})
 
