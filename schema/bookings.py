@@ -301,19 +301,32 @@ def for_contact(db: sqlite_utils.Database, person: Person, *, start: date) -> li
     return list_bookings(db, vendor_id=person.vendor_id, start=start)
 
 
+def shown_as(booking: Booking | BookingLine) -> str:
+    """What a vendor is shown of a booking, as one opaque tag: when, where and what happens.
+    A confirmation echoes it, so one sent late (queued offline) holds only for that booking."""
+    return f"{local_iso(booking.at)}@{booking.location_id or ''}/{booking.kind}"
+
+
 def confirm(
     db: sqlite_utils.Database,
     booking_id: int,
     person: Person,
     *,
+    shown: str | None = None,
     now: datetime | None = None,
 ) -> BookingLine:
-    """A vendor contact confirms one of their company's bookings; again changes nothing."""
+    """A vendor contact confirms one of their company's bookings; again changes nothing. With
+    `shown` (see shown_as), a booking changed since then is refused: the vendor looks again."""
     moment = now or utcnow()
     with write(db):
         booking = _contact_booking(db, booking_id, person)
         if booking.cancelled_at is not None:
             raise RuleViolation("this booking was cancelled", code="booking_cancelled")
+        if shown is not None and shown != shown_as(booking):
+            raise RuleViolation(
+                "this booking changed after you saw it: look at it again, then confirm",
+                code="booking_changed",
+            )
         cursor = db.execute(
             "UPDATE bookings SET confirmed_at = ?, confirmed_by = ?, version = version + 1"
             " WHERE id = ? AND confirmed_at IS NULL AND cancelled_at IS NULL",

@@ -8,6 +8,7 @@ never contact details or ids.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 import msgspec
 import sqlite_utils
@@ -160,6 +161,7 @@ class BookingView(msgspec.Struct, kw_only=True):
     notes: str
     confirmed_at: datetime | None
     confirmed_by: str | None
+    shown: str  # echoed by a confirmation (bookings.shown_as)
 
 
 # --- who am I -----------------------------------------------------------------------------------
@@ -430,12 +432,29 @@ def _booking_view(b: bookings.BookingLine, places: dict[int, LocationView]) -> B
         notes=b.notes,
         confirmed_at=b.confirmed_at,
         confirmed_by=b.confirmed_by_name,
+        shown=bookings.shown_as(b),
     )
 
 
+class ConfirmRequest(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A booking confirmation as the phone sends it: the `shown` tag of the booking it showed,
+    and, when it waited in the offline outbox, its nonce and the moment of the tap."""
+
+    shown: Annotated[str, msgspec.Meta(max_length=120)] | None = None
+    nonce: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    client_at: Annotated[datetime, msgspec.Meta(tz=True)] | None = None
+    queued: bool = False
+
+
 def confirm_booking(
-    db: sqlite_utils.Database, booking_id: int, person: Person, *, now: datetime | None = None
+    db: sqlite_utils.Database,
+    booking_id: int,
+    person: Person,
+    request: ConfirmRequest | None = None,
+    *,
+    now: datetime | None = None,
 ) -> BookingView:
     """A vendor contact confirms their company's booking (again: changes nothing)."""
-    line = bookings.confirm(db, booking_id, person, now=now)
+    shown = request.shown if request is not None else None
+    line = bookings.confirm(db, booking_id, person, shown=shown, now=now)
     return _booking_view(line, _locations(db, {line.location_id}))

@@ -1,7 +1,7 @@
 // Check-out (wrap) from the same poster: the check-in's twin. Same nonce, same outbox, a
 // plain sentence for every answer in the closed list.
 import { post, Offline } from "./api.js";
-import { h, notice, nonce, momentTime } from "./ui.js";
+import { h, notice, nonce, momentTime, onceSent } from "./ui.js";
 import { SAVED, syncLater } from "./home.js";
 
 const outbox = globalThis.CallboardOutbox;
@@ -44,18 +44,9 @@ async function checkOut(code, loc, personId, tap, result) {
       "Keep the app open or come back later: it sends by itself.",
     ]),
   );
-  onceSent(body.nonce, (answer) => result.replaceChildren(checkoutPanel(answer, true)));
-}
-
-/** Show the server's answer when the outbox sends this item (from this page or the worker). */
-function onceSent(itemNonce, show) {
-  const seen = (message) => {
-    if (!message || message.type !== "outbox-sent") return;
-    const mine = message.sent.find((s) => s.item.nonce === itemNonce);
-    if (mine && mine.status === 200) show(mine.answer);
-  };
-  window.addEventListener("callboard-outbox", (event) => seen(event.detail));
-  if (navigator.serviceWorker) navigator.serviceWorker.addEventListener("message", (e) => seen(e.data));
+  onceSent(body.nonce, (answer, status) => {
+    if (status === 200) result.replaceChildren(checkoutPanel(answer, true));
+  });
 }
 
 function hours(fromIso, toIso) {

@@ -3,7 +3,8 @@
 import { get, post, upload, Offline } from "./api.js";
 import { h, show, notice, link, bytes, momentDayTime } from "./ui.js";
 import { whoAmI } from "./session.js";
-import { paperworkSection, bookingsSection } from "./paperwork.js";
+import { paperworkSection } from "./paperwork.js";
+import { bookingsSection } from "./bookings.js";
 
 const MAX_UPLOAD = 10 * 1024 * 1024;
 const UPLOAD_TYPES = ["application/pdf", "image/jpeg", "image/png"];

@@ -9,7 +9,7 @@
 // `uv run python -m tests.browser.stamp` rewrites it).
 importScripts("/static/outbox.js");
 
-const VERSION = "321aad378f";
+const VERSION = "2b953eb380";
 const SHELL_CACHE = `callboard-shell-${VERSION}`;
 const API_CACHE = "callboard-api-v1";
 const SHELL = [
@@ -25,6 +25,7 @@ const SHELL = [
   "/static/checkout.js",
   "/static/onboard.js",
   "/static/contracts.js",
+  "/static/bookings.js",
   "/static/push.js",
   "/static/paperwork.js",
   "/static/sheet.js",

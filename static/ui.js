@@ -148,6 +148,18 @@ export function whenSent(handler) {
   if (handler && missed.length) handler(missed);
 }
 export function sentTo(sent) {
+  for (const s of sent) {
+    const answered = awaited.get(s.item.nonce);
+    awaited.delete(s.item.nonce);
+    if (answered) answered(s.answer, s.status);
+  }
   if (sentHandler) sentHandler(sent);
   else unheard.push(...sent);
+}
+
+const awaited = new Map();
+/** Hear the server's answer to one queued item (by its nonce) when the outbox sends it, from
+ *  this page or the service worker: the card that queued it shows how it went. */
+export function onceSent(itemNonce, answered) {
+  awaited.set(itemNonce, answered);
 }

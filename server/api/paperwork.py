@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Controller, get, post
+from litestar.params import JSONBody
 
 from schema import crew
 from server.api.fields import Id
@@ -34,7 +35,14 @@ class PaperworkController(Controller):
         "/bookings/{booking_id:int}/confirm",
         status_code=200,
         sync_to_thread=False,
-        summary="Confirm one of my company's bookings (idempotent)",
+        summary="Confirm one of my company's bookings as I saw it (idempotent)",
     )
-    def confirm(self, db: Db, person: CurrentPerson, now: Now, booking_id: Id) -> crew.BookingView:
-        return crew.confirm_booking(db, booking_id, person, now=now)
+    def confirm(
+        self,
+        db: Db,
+        person: CurrentPerson,
+        now: Now,
+        booking_id: Id,
+        data: JSONBody[crew.ConfirmRequest],
+    ) -> crew.BookingView:
+        return crew.confirm_booking(db, booking_id, person, data, now=now)

@@ -110,3 +110,51 @@ def test_crew_see_what_paperwork_is_left(phone: BrowserContext, prod: Production
     screenshot(page, "crew-paperwork")
     row.get_by_role("link", name="Deal memo: Paula Paperwork").click()
     expect(page.get_by_role("heading", name="Deal memo: Paula Paperwork")).to_be_visible()
+
+
+def test_a_vendor_confirms_offline_and_a_booking_moved_meanwhile_is_not_confirmed_unseen(
+    phone: BrowserContext, prod: Production
+) -> None:
+    vendor = directory.add_vendor(prod.db, VendorIn(name="Bright Lights", service="Lighting"))
+    pat = directory.add_person(
+        prod.db, PersonIn(name="Lou Lumen", kind=PersonKind.VENDOR_CONTACT, vendor_id=vendor.id)
+    )
+    day = schedule.add_day(
+        prod.db,
+        DayIn(date=prod.today() + timedelta(days=1), call=time(7), wrap=time(19), unit="Lamps"),
+    )
+    generator, lamps = (
+        bookings.add_booking(
+            prod.db, BookingIn(vendor_id=vendor.id, day_id=day.id, at=at, what=what)
+        )
+        for at, what in ((time(6), "Generator"), (time(6, 30), "Lamp"))
+    )
+    page = phone.new_page()
+    page.goto(links.issue_link(prod.db, pat.id).url)
+    first = page.locator(f'.booking[data-booking="{generator.id}"]')
+    second = page.locator(f'.booking[data-booking="{lamps.id}"]')
+    expect(second).to_contain_text("Tomorrow 06:30")
+
+    phone.set_offline(True)
+    for card in (first, second):
+        card.get_by_role("button", name="Confirm booking").click()
+        expect(card).to_contain_text("Saved — will send when you're back online")
+    expect(page.locator("#net")).to_contain_text("2 waiting to send")
+    screenshot(page, "vendor-booking-offline")
+    # While the phone is offline, the coordinator moves the lamps to 08:00.
+    current = bookings.get_booking(prod.db, lamps.id)
+    later = bookings.as_input(current)
+    later.at = time(8)
+    bookings.update_booking(prod.db, lamps.id, current.version, later)
+
+    phone.set_offline(False)
+    expect(first).to_contain_text("Confirmed by Lou Lumen")
+    expect(second).to_contain_text("This booking changed after you saw it")
+    expect(second).to_contain_text("Tomorrow 08:00")
+    expect(second.get_by_role("button", name="Confirm booking")).to_be_visible()
+    expect(page.locator("#net")).to_be_hidden()
+    screenshot(page, "vendor-booking-changed")
+    assert bookings.get_booking(prod.db, generator.id).confirmed_by == pat.id
+    assert bookings.get_booking(prod.db, lamps.id).confirmed_at is None
+    second.get_by_role("button", name="Confirm booking").click()
+    expect(second).to_contain_text("Confirmed by Lou Lumen")

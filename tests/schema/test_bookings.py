@@ -132,6 +132,23 @@ def test_an_edit_of_time_or_place_needs_the_vendor_again_and_tells_them(
         bookings.update_booking(fresh_db, booking.id, cancelled.version, worded, now=NOW)
 
 
+def test_a_late_confirmation_holds_only_for_the_booking_as_it_was_seen(
+    fresh_db: sqlite_utils.Database,
+) -> None:
+    booking, pat = generator(fresh_db)
+    seen = bookings.shown_as(booking)
+    day = schedule.get_day(fresh_db, booking.day_id)
+    schedule.move_day(fresh_db, day.id, day.version, call=time(9), now=NOW)  # 06:00 -> 08:00
+    with pytest.raises(RuleViolation, match="changed after you saw it") as refused:
+        bookings.confirm(fresh_db, booking.id, pat, shown=seen, now=NOW)
+    assert refused.value.code == "booking_changed"
+    assert bookings.get_booking(fresh_db, booking.id).confirmed_at is None
+    moved = bookings.get_booking(fresh_db, booking.id)
+    now_seen = bookings.shown_as(moved)
+    assert now_seen != seen
+    assert bookings.confirm(fresh_db, booking.id, pat, shown=now_seen, now=NOW).confirmed_at == NOW
+
+
 def test_a_call_time_change_shifts_the_booking(fresh_db: sqlite_utils.Database) -> None:
     booking, _ = generator(fresh_db)
     day = schedule.get_day(fresh_db, booking.day_id)

@@ -70,14 +70,47 @@ def test_a_vendor_confirms_their_booking_and_nobody_else_can(
     )
     assert seen["location"]["name"] == "Back Yard"
     assert phones["alice"].get("/api/bookings").json() == []
-    assert phones["alice"].post(f"/api/bookings/{booking_id}/confirm").status_code == 404
-    assert phones["anon"].post(f"/api/bookings/{booking_id}/confirm").status_code == 401
-    confirmed = phones["vic"].post(f"/api/bookings/{booking_id}/confirm")
+    url = f"/api/bookings/{booking_id}/confirm"
+    assert phones["alice"].post(url, json={}).status_code == 404
+    assert phones["anon"].post(url, json={}).status_code == 401
+    assert phones["vic"].post(url).status_code == 415  # a body-less POST is no JSON
+    confirmed = phones["vic"].post(url, json={})
     assert confirmed.status_code == 200
     assert confirmed.json()["confirmed_by"] == "Vic Vendor"
-    again = phones["vic"].post(f"/api/bookings/{booking_id}/confirm")
+    again = phones["vic"].post(url, json={})
     assert again.json()["confirmed_at"] == confirmed.json()["confirmed_at"]
-    assert phones["vic"].post("/api/bookings/999/confirm").status_code == 404
+    assert phones["vic"].post("/api/bookings/999/confirm", json={}).status_code == 404
+
+
+def test_a_confirmation_sent_late_holds_only_for_the_booking_as_the_phone_showed_it(
+    phones: dict[str, Phone], world: World
+) -> None:
+    booking_id = booking(world)
+    [shown] = phones["vic"].get("/api/bookings").json()
+    url = f"/api/bookings/{booking_id}/confirm"
+    queued = {
+        "shown": shown["shown"],
+        "nonce": "n0nce-from-the-outbox",
+        "client_at": "2026-12-01T09:00:00+00:00",
+        "queued": True,
+    }
+    db = connect(world.path, migrate_schema=False)
+    try:
+        line = bookings.get_booking(db, booking_id)
+        later = bookings.as_input(line)
+        later.at = time(7)
+        bookings.update_booking(db, booking_id, line.version, later, now=NOW)
+    finally:
+        db.conn.close()
+    refused = phones["vic"].post(url, json=queued)
+    assert refused.status_code == 409
+    assert refused.json()["error"] == "booking_changed"
+    assert "look at it again" in refused.json()["message"]
+    [moved] = phones["vic"].get("/api/bookings").json()
+    assert moved["confirmed_at"] is None and moved["at"].endswith("07:00:00")
+    confirmed = phones["vic"].post(url, json={**queued, "shown": moved["shown"]})
+    assert confirmed.status_code == 200 and confirmed.json()["confirmed_by"] == "Vic Vendor"
+    assert phones["vic"].post(url, json={"sneaky": 1}).status_code == 422
 
 
 def test_a_colleague_at_the_vendor_sees_the_same_bookings(
