@@ -203,10 +203,13 @@ def expiring_documents(
     such call (after its expiry the call is unpapered instead)."""
     first: dict[int, tuple[date, CallFacts, PaperFacts]] = {}
     dated: dict[int, list[PaperFacts]] = {}  # most people hold nothing that expires
-    for call in sorted(calls, key=lambda c: days[c.day_id].date):
+    for person_id in {call.person_id for call in calls}:
+        papers = [p for p in held(person_id) if p.expires_on]
+        if papers:
+            dated[person_id] = papers
+    theirs = [call for call in calls if call.person_id in dated]
+    for call in sorted(theirs, key=lambda c: days[c.day_id].date):
         on = days[call.day_id].date
-        if call.person_id not in dated:
-            dated[call.person_id] = [p for p in held(call.person_id) if p.expires_on]
         for paper in expiring_soon(dated[call.person_id], on):
             first.setdefault(paper.contract_id, (on, call, paper))
     found = []
