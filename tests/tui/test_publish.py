@@ -9,7 +9,7 @@ import sqlite_utils
 from textual.widgets import Static
 
 from schema import callsheets, schedule
-from tests.tui.conftest import NOW, TODAY, make_app, settle
+from tests.tui.conftest import NOW, TODAY, fill, make_app, settle
 from tests.tui.test_workflows import text_of
 from tui.dialogs.publish import PublishDialog
 from tui.screens.schedule import ScheduleScreen
@@ -85,3 +85,29 @@ async def test_the_day_says_when_its_published_sheet_is_out_of_date(
         await pilot.press("down", "up")  # another day and back: the title is read again
         await settle(pilot)
         assert "sheet v1: changes to publish (p)" in text_of(app, "#day-title")
+
+
+async def test_meals_and_safety_notes_from_the_schedule_reach_the_sheet(
+    demo_path: str, db: sqlite_utils.Database
+) -> None:
+    app = make_app(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await fill(pilot, "Breakfast 06:30, lunch 13:00")
+        await pilot.press("tab")
+        await fill(pilot, "Working at height on the quay")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ScheduleScreen)
+    day = callsheets.find_day(db, TODAY)
+    assert day is not None
+    assert callsheets.day_details(db, day.id) == callsheets.DayDetails(
+        meals="Breakfast 06:30, lunch 13:00", safety_notes="Working at height on the quay"
+    )
+    draft = callsheets.preview(db, TODAY).draft
+    assert draft.meals == "Breakfast 06:30, lunch 13:00"
+    assert draft.safety_notes.startswith(
+        "Working at height on the quay\n"
+    )  # then the standing ones

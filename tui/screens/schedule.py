@@ -50,6 +50,7 @@ class ScheduleScreen(DeskScreen):
     # palette (ctrl+p) names each key in full.
     DAY = Binding.Group("day", compact=True)
     BULK = Binding.Group("bulk", compact=True)
+    SHEET = Binding.Group("sheet", compact=True)
     BINDINGS = [
         Binding("a", "add_day", "Add day", group=DAY),
         Binding("e", "edit_day", "Edit day", group=DAY),
@@ -60,7 +61,14 @@ class ScheduleScreen(DeskScreen):
         Binding("t", "call_time", "Time"),
         Binding("b", "book_vendor", "Vendor", tooltip="Book a vendor on this day"),
         Binding("B", "day_bookings", "Bookings", show=False),
-        Binding("p", "publish", "Publish", tooltip="Publish the day's call sheet"),
+        Binding("p", "publish", "Publish", tooltip="Publish the day's call sheet", group=SHEET),
+        Binding(
+            "n",
+            "sheet_details",
+            "Meals & safety",
+            tooltip="Meal times and safety notes on the day's call sheet",
+            group=SHEET,
+        ),
         Binding("slash", "search_calls", "Find"),
         Binding("escape", "leave_search", "To the list", show=False),
         Binding("C", "copy_calls", "Copy day", group=BULK),
@@ -512,6 +520,18 @@ class ScheduleScreen(DeskScreen):
             partial(callsheets.preview, on=day.date, unit=day.unit),
             partial(self.show_preview, day),
         )
+
+    def action_sheet_details(self) -> None:
+        """The day's meal times and safety notes, which the call sheet prints."""
+        if (day := self.day) is not None:
+            self.fetch(
+                "details",
+                partial(callsheets.day_details, day_id=day.id),
+                partial(self.edit_sheet_details, day),
+            )
+
+    def edit_sheet_details(self, day: Day, details: callsheets.DayDetails) -> None:
+        self.app.push_screen(forms.sheet_details_form(self.desk, day, details))
 
     def show_preview(self, day: Day, preview: callsheets.Preview) -> None:
         self.app.push_screen(PublishDialog(preview), partial(self.publish_confirmed, day))

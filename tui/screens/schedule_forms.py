@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import sqlite_utils
 
-from schema import bookings, schedule, validate
+from schema import bookings, callsheets, schedule, validate
 from schema.bookings import Booking, BookingIn, BookingLine
 from schema.schedule import CallLine, DayIn, DaySummary
 from schema.types import BookingKind, Call, Day, Location, Vendor
@@ -216,3 +216,30 @@ def saved_booking(booking: Booking) -> str:
     if booking.confirmed_at is not None:
         return f"Booking saved for {booking.at:%a %d %b %H:%M}; still confirmed"
     return f"Booked for {booking.at:%a %d %b %H:%M}: the vendor confirms from their phone"
+
+
+def sheet_details_form(desk: Desk, day: Day, details: callsheets.DayDetails) -> FormDialog:
+    """The two things on a call sheet the schedule does not know: meal times, safety notes."""
+
+    def save(db: sqlite_utils.Database, values: Values) -> callsheets.DayDetails:
+        new = callsheets.DayDetails(meals=values["meals"], safety_notes=values["safety_notes"])
+        return callsheets.set_day_details(db, day.id, new, actor=desk.actor, now=desk.now())
+
+    fields = [
+        Field(
+            "meals", "Meal times", details.meals, placeholder="e.g. Breakfast 06:30, lunch 13:00"
+        ),
+        Field(
+            "safety_notes",
+            "Safety notes",
+            details.safety_notes,
+            placeholder="e.g. Working at height on the quay",
+        ),
+    ]
+    return FormDialog(
+        desk,
+        f"Call sheet for {day.date:%a %d %b}: meals and safety",
+        fields,
+        save,
+        lambda _: "Saved on the sheet: publish it (p) to send the change",
+    )
