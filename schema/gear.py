@@ -824,6 +824,37 @@ def issue_to_department(
     return [get_unit(db, u) for u in unit_ids]
 
 
+def issue_walkies(
+    db: sqlite_utils.Database,
+    department: str,
+    count: int,
+    day_id: int,
+    *,
+    item_name: str = WALKIE,
+    actor: str = COORDINATOR,
+    now: datetime | None = None,
+) -> list[Unit]:
+    """Hand `count` walkies that are in store (first by label) to a department for a day."""
+    if count < 1:
+        raise InvalidInput("issue at least one", field="count")
+    with write(db):
+        free = [
+            int(r[0])
+            for r in db.execute(
+                "SELECT u.id FROM equipment_units u JOIN stock_items i ON i.id = u.item_id"
+                " WHERE i.name = ? AND u.place_id = u.home_place_id"
+                " ORDER BY u.label LIMIT ?",
+                [item_name, count],
+            )
+        ]
+        if len(free) < count:
+            raise InvalidInput(
+                f"only {len(free)} {item_name.lower()}{'s' if len(free) != 1 else ''} in store",
+                field="count",
+            )
+        return issue_to_department(db, free, department, day_id, actor=actor, now=now)
+
+
 def walkie_report(
     db: sqlite_utils.Database, day_id: int, *, item_name: str = WALKIE, now: datetime | None = None
 ) -> list[WalkieLine]:

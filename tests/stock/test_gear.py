@@ -10,7 +10,7 @@ import sqlite_utils
 
 from schema import directory, gear, problems, purchasing, schedule, stock
 from schema.directory import VendorIn
-from schema.errors import RuleViolation
+from schema.errors import InvalidInput, RuleViolation
 from schema.gear import ScanRequest, ScanResult
 from schema.problems import StockProblemKind
 from schema.stock import ItemKind, PlaceKind
@@ -157,6 +157,24 @@ def test_walkies_issued_per_department_and_missing_after_wrap(
         ("Camera", ["Walkie 02", "Walkie 03"]),
         ("Grip", ["Walkie 05"]),
     ]
+
+
+def test_walkies_are_issued_by_count_from_what_is_in_store(
+    fresh_db: sqlite_utils.Database,
+) -> None:
+    walkie = stock.add_item(fresh_db, gear.WALKIE, ItemKind.EQUIPMENT)
+    office = stock.place(fresh_db, PlaceKind.STORE, "Production office")
+    for n in (3, 1, 2):
+        gear.add_unit(fresh_db, walkie.id, f"Walkie {n:02d}", home_place_id=office.id)
+    day = factories.day(fresh_db, date(2026, 12, 1), wrap=time(19))
+    issued = gear.issue_walkies(fresh_db, "Camera", 2, day.id, now=NOW)
+    assert [u.label for u in issued] == ["Walkie 01", "Walkie 02"]
+    with pytest.raises(InvalidInput, match="only 1 walkie-talkie in store"):
+        gear.issue_walkies(fresh_db, "Grip", 2, day.id, now=NOW)
+    with pytest.raises(InvalidInput, match="at least one"):
+        gear.issue_walkies(fresh_db, "Grip", 0, day.id, now=NOW)
+    [report] = gear.walkie_report(fresh_db, day.id, now=NOW)
+    assert (report.department, report.issued) == ("Camera", 2)  # the refusals wrote nothing
 
 
 def test_a_purchase_order_received_in_part_then_in_full(fresh_db: sqlite_utils.Database) -> None:

@@ -212,3 +212,34 @@ async def test_add_a_unit_and_book_it_to_a_day_from_the_stock_view(tmp_path: Pat
         shown = str(app.screen.query_one("#stock-bookings", Static).render())
         assert f"{first.day.date:%a %d %b}" in shown
     db.conn.close()
+
+
+async def test_issue_walkies_to_a_department_for_today(tmp_path: Path) -> None:
+    from schema import demo, gear, schedule
+
+    path = tmp_path / "film.db"
+    db = connect(path)
+    demo.build(db, size="small", seed=7, today=TODAY, now=BUILT_AT)
+    [today, *_] = [d for d in schedule.list_days(db, start=TODAY) if d.day.date == TODAY]
+    before = {w.department: w.issued for w in gear.walkie_report(db, today.day.id)}
+    app = make_app(str(path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("8")
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        await fill(pilot, "Locations")
+        await pilot.press("tab")
+        await fill(pilot, "lots")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "whole number" in str(app.screen.query_one("#error-count", Static).render())
+        await fill(pilot, "2")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        shown = str(app.screen.query_one("#stock-bookings", Static).render())
+        assert "Locations: 2 issued, 0 back" in shown
+    after = {w.department: w.issued for w in gear.walkie_report(db, today.day.id)}
+    assert after == {**before, "Locations": before.get("Locations", 0) + 2}
+    db.conn.close()

@@ -1,5 +1,6 @@
 """Stock: items with what is on hand (low ones flagged), equipment units and who has them;
-receive stock, add a unit, book a unit or a kit to a shoot day, take a unit back."""
+receive stock, add a unit, book a unit or a kit to a shoot day, issue walkies to a department
+for today, take a unit back."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from schema import gear, problems, schedule, stock, validate
+from schema import directory, gear, problems, schedule, stock, validate
 from schema.event_kinds import family
-from schema.gear import Booking, UnitLine
+from schema.gear import Booking, UnitLine, WalkieLine
 from schema.problems import StockProblem
 from schema.schedule import DaySummary
 from schema.stock import Item, ItemKind, ItemStock, MoveIn, MoveKind, Place, PlaceKind
@@ -33,19 +34,25 @@ class StockData(NamedTuple):
     bookings: list[Booking]
     places: list[Place]
     days: list[DaySummary]  # from today on: what gear can be booked to
+    walkies: list[WalkieLine]  # issued for today's days
+    departments: list[str]
 
 
 def load(desk: Desk) -> Any:
     def query(db: sqlite_utils.Database) -> StockData:
         now = desk.now()
         today = desk.today()
+        days = schedule.list_days(db, start=today)
+        todays = [d.day.id for d in days if d.day.date == today]
         return StockData(
             stock.stock(db),
             gear.list_units(db, now=now),
             problems.find_stock(db, now=now),
             [b for b in gear.bookings(db) if b.date >= today],
             stock.list_places(db),
-            schedule.list_days(db, start=today),
+            days,
+            [line for day_id in todays for line in gear.walkie_report(db, day_id, now=now)],
+            directory.departments(db),
         )
 
     return query
@@ -58,6 +65,7 @@ class StockScreen(DeskScreen):
         Binding("i", "receive", "Receive"),
         Binding("n", "new_unit", "New unit"),
         Binding("d", "book_to_day", "Book to day"),
+        Binding("w", "issue_walkies", "Walkies", tooltip="Issue walkies to a department for today"),
         Binding("b", "bring_back", "Unit back"),
     ]
 
@@ -88,7 +96,8 @@ class StockScreen(DeskScreen):
 
     def show_stock(self, data: StockData) -> None:
         self.data = data
-        self.query_one("#stock-bookings", Static).update(booking_lines(data.bookings))
+        shown = booking_lines(data.bookings).append_text(walkie_lines(data.walkies))
+        self.query_one("#stock-bookings", Static).update(shown)
         refill(self.query_one("#stock-items", DataTable), [item_row(s) for s in data.items])
         self.units = {u.unit.id: u for u in data.units}
         units = self.query_one("#stock-units", DataTable)
@@ -187,6 +196,36 @@ class StockScreen(DeskScreen):
 
         self.app.push_screen(FormDialog(self.desk, "Book gear to a day", fields, save, booked))
 
+    def action_issue_walkies(self) -> None:
+        if self.data is None:
+            return
+        today = [d for d in self.data.days if d.day.date == self.desk.today()]
+        if not today:
+            self.notify("No shoot day today: walkies are issued for a day's work")
+            return
+        days = tuple((day_choice(d), str(d.day.id)) for d in today)
+        fields = [
+            Field("department", "To the department", suggestions=tuple(self.data.departments)),
+            Field("count", "How many", ""),
+            Field("day_id", "For", days[0][1], options=days),
+        ]
+        now, actor = self.desk.now(), self.desk.actor
+
+        def save(db: sqlite_utils.Database, values: Values) -> list[gear.Unit]:
+            with validate.checks() as check:
+                department = check(validate.text, values["department"], "department", required=True)
+                count = check(whole_number, values["count"], "count")
+            return gear.issue_walkies(
+                db, department, count, int(values["day_id"]), actor=actor, now=now
+            )
+
+        def issued(units: list[gear.Unit]) -> str:
+            due = units[0].due_back_at if units else None
+            back = f", due back at {due:%H:%M}" if due else ""
+            return f"Issued {', '.join(u.label for u in units)}{back}"
+
+        self.app.push_screen(FormDialog(self.desk, "Issue walkies", fields, save, issued))
+
     def action_receive(self) -> None:
         if self.data is None:
             return
@@ -246,6 +285,19 @@ def booking_lines(bookings: list[Booking]) -> Text:
         where = first.location_name or "location TBC"
         text.append(f"\n  {first.date:%a %d %b} {first.unit_name} at {where}: {kit}")
         text.append(f" ({len(held)} unit{'s' if len(held) != 1 else ''})", style="dim")
+    return text
+
+
+def walkie_lines(walkies: list[WalkieLine]) -> Text:
+    """Today's walkies per department: out, back, and (after wrap) the missing ones."""
+    text = Text("\nWalkies today", style="bold")
+    if not walkies:
+        text.append(": none issued (w issues them)", style="dim")
+    for line in walkies[:4]:
+        text.append(f"\n  {line.department or 'no department'}: {line.issued} issued,")
+        text.append(f" {line.returned} back")
+        if line.missing:
+            text.append(f", missing {', '.join(line.missing)}", style="bold red")
     return text
 
 
