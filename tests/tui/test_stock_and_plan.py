@@ -3,12 +3,16 @@ and late orders shown; an order started and moved on from the keyboard moves its
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+import sqlite_utils
 from textual.widgets import DataTable, Static
 
-from schema import demo_plant, plan, stock
+from schema import demo, demo_plant, gear, locations, plan, schedule, stock
 from schema.store.connection import connect
+from tests.schema import factories
 from tests.tui.conftest import BUILT_AT, TODAY, fill, make_app, settle
 
 
@@ -18,6 +22,16 @@ def _plant(tmp_path: Path) -> str:
     demo_plant.build(db, "manufacturing", today=TODAY, now=BUILT_AT)
     db.conn.close()
     return str(path)
+
+
+@pytest.fixture
+def film(tmp_path: Path) -> Iterator[tuple[Path, sqlite_utils.Database]]:
+    """The small film demo: its file, and a connection as another process would hold it."""
+    path = tmp_path / "film.db"
+    db = connect(path)
+    demo.build(db, size="small", seed=7, today=TODAY, now=BUILT_AT)
+    yield path, db
+    db.conn.close()
 
 
 def _cells(table: DataTable[object]) -> list[list[str]]:
@@ -59,7 +73,6 @@ async def test_plan_view_flags_and_moves_an_order(tmp_path: Path) -> None:
     order = plan.get_order(db, 4)
     assembly = next(s for s in plan.stages(db) if s.name == "Assembly")
     assert stock.balance(db, order.wip_item_id, assembly.place_id) == 12
-    db.conn.close()
 
 
 async def test_reschedule_an_order_from_the_plan(tmp_path: Path) -> None:
@@ -83,7 +96,6 @@ async def test_reschedule_an_order_from_the_plan(tmp_path: Path) -> None:
     db = connect(path)
     steps = plan.steps_of(db, 4)
     assert steps[0].start_on == TODAY - timedelta(days=1)
-    db.conn.close()
 
 
 async def test_receive_stock_from_the_stock_view(tmp_path: Path) -> None:
@@ -114,15 +126,12 @@ async def test_receive_stock_from_the_stock_view(tmp_path: Path) -> None:
     on_hand = {s.item.name: s.on_hand for s in stock.stock(db)}
     was = {s.item.name: s.on_hand for s in before}
     assert on_hand["Carton"] == was["Carton"] + 100
-    db.conn.close()
 
 
-async def test_film_gear_booked_to_tomorrow_follows_a_moved_day(tmp_path: Path) -> None:
-    from schema import demo, gear, locations, schedule
-
-    path = tmp_path / "film.db"
-    db = connect(path)
-    demo.build(db, size="small", seed=7, today=TODAY, now=BUILT_AT)
+async def test_film_gear_booked_to_tomorrow_follows_a_moved_day(
+    film: tuple[Path, sqlite_utils.Database],
+) -> None:
+    path, db = film
     app = make_app(str(path))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -140,7 +149,6 @@ async def test_film_gear_booked_to_tomorrow_follows_a_moved_day(tmp_path: Path) 
         await settle(pilot)
         shown = str(app.screen.query_one("#stock-bookings", Static).render())
         assert f"Wed 02 Dec Main at {quay.name}: Camera A" in shown
-    db.conn.close()
 
 
 async def test_the_plan_speaks_print_for_a_print_run(tmp_path: Path) -> None:
@@ -161,13 +169,10 @@ async def test_the_plan_speaks_print_for_a_print_run(tmp_path: Path) -> None:
         assert str(grid.ordered_columns[0].label) == "Stages"
 
 
-async def test_gear_booked_twice_at_once_is_a_problem_on_the_schedule(tmp_path: Path) -> None:
-    from schema import demo, gear, schedule
-    from tests.schema import factories
-
-    path = tmp_path / "film.db"
-    db = connect(path)
-    demo.build(db, size="small", seed=7, today=TODAY, now=BUILT_AT)
+async def test_gear_booked_twice_at_once_is_a_problem_on_the_schedule(
+    film: tuple[Path, sqlite_utils.Database],
+) -> None:
+    path, db = film
     [booking, *_] = gear.bookings(db)
     first = schedule.get_day(db, booking.day_id)
     second = factories.day(db, first.date, unit="Second", location_id=first.location_id)
@@ -179,15 +184,12 @@ async def test_gear_booked_twice_at_once_is_a_problem_on_the_schedule(tmp_path: 
         await settle(pilot)
         shown = str(app.screen.query_one("#day-problems", Static).render())
         assert f"{booking.label} is booked on two days at once" in shown
-    db.conn.close()
 
 
-async def test_add_a_unit_and_book_it_to_a_day_from_the_stock_view(tmp_path: Path) -> None:
-    from schema import demo, gear, schedule
-
-    path = tmp_path / "film.db"
-    db = connect(path)
-    demo.build(db, size="small", seed=7, today=TODAY, now=BUILT_AT)
+async def test_add_a_unit_and_book_it_to_a_day_from_the_stock_view(
+    film: tuple[Path, sqlite_utils.Database],
+) -> None:
+    path, db = film
     app = make_app(str(path))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -211,15 +213,12 @@ async def test_add_a_unit_and_book_it_to_a_day_from_the_stock_view(tmp_path: Pat
         assert [b.day_id for b in gear.bookings(db, unit_id=unit.id)] == [first.day.id]
         shown = str(app.screen.query_one("#stock-bookings", Static).render())
         assert f"{first.day.date:%a %d %b}" in shown
-    db.conn.close()
 
 
-async def test_issue_walkies_to_a_department_for_today(tmp_path: Path) -> None:
-    from schema import demo, gear, schedule
-
-    path = tmp_path / "film.db"
-    db = connect(path)
-    demo.build(db, size="small", seed=7, today=TODAY, now=BUILT_AT)
+async def test_issue_walkies_to_a_department_for_today(
+    film: tuple[Path, sqlite_utils.Database],
+) -> None:
+    path, db = film
     [today, *_] = [d for d in schedule.list_days(db, start=TODAY) if d.day.date == TODAY]
     before = {w.department: w.issued for w in gear.walkie_report(db, today.day.id)}
     app = make_app(str(path))
@@ -242,4 +241,3 @@ async def test_issue_walkies_to_a_department_for_today(tmp_path: Path) -> None:
         assert "Locations: 2 issued, 0 back" in shown
     after = {w.department: w.issued for w in gear.walkie_report(db, today.day.id)}
     assert after == {**before, "Locations": before.get("Locations", 0) + 2}
-    db.conn.close()
