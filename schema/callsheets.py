@@ -177,6 +177,35 @@ def update_settings(
     return settings(db)
 
 
+def parse_pair(text: str, field: str, shape: str) -> tuple[str, str]:
+    """'Camera=2' as ('Camera', '2'); anything else is a clear error naming the shape."""
+    left, sep, right = text.partition("=")
+    if not sep or not left.strip() or not right.strip():
+        raise InvalidInput(
+            f"{field} takes {shape}, e.g. 'Camera=2'; got {text.strip()!r}", field=field
+        )
+    return left.strip(), right.strip()
+
+
+def contact_of(text: str, field: str = "contacts") -> Contact:
+    """'Production office=+44 20 7946 0000' (or an email address) as a key contact."""
+    label, value = parse_pair(text, field, "LABEL=NUMBER")
+    return Contact(label=label, email=value) if "@" in value else Contact(label=label, phone=value)
+
+
+def parse_list(text: str) -> list[str]:
+    """The desk's one-line lists: entries apart by ';' (a phone number may hold commas)."""
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+def contacts_line(contacts: list[Contact]) -> str:
+    return "; ".join(f"{c.label}={c.phone or c.email}" for c in contacts)
+
+
+def walkies_line(walkies: dict[str, str]) -> str:
+    return "; ".join(f"{dept}={channel}" for dept, channel in walkies.items())
+
+
 def _clean_contacts(contacts: list[Contact]) -> list[Contact]:
     if len(contacts) > MAX_CONTACTS:
         raise InvalidInput(f"at most {MAX_CONTACTS} key contacts", field="contacts")

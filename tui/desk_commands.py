@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
-from schema import directory, links, production
+from schema import callsheets, directory, links, production
 from schema.errors import InvalidInput, NotFound
 from schema.outputs.spreadsheets import EXPORTS, render
 from schema.rules import plural
@@ -193,6 +193,57 @@ class SettingsForm(FormDialog):
         return saved(before, lambda _: "Saved the settings")(after) if before else "Saved"
 
 
+def sheet_settings(app: CallboardApp) -> None:
+    app.push_screen(SheetSettingsForm(app.desk))
+
+
+class SheetSettingsForm(FormDialog):
+    """What every call sheet carries: office contacts, walkie channels, cast names, safety."""
+
+    CAST = (("Shown to everyone", "shown"), ("Hidden from crew", "hidden"))
+
+    def __init__(self, desk: Desk) -> None:
+        self.current: callsheets.SheetSettings | None = None
+        fields = [
+            Field(
+                "contacts", "Key contacts", placeholder="Production office=+44 20 7946 0000; ..."
+            ),
+            Field("walkies", "Walkie channels", placeholder="Camera=2; Grip=3"),
+            Field("cast", "Cast names on crew sheets", "shown", options=self.CAST),
+            Field("safety", "Standing safety note", placeholder="On every sheet"),
+        ]
+        title = "Call sheet settings (never a personal number)"
+        super().__init__(desk, title, fields, self.save_settings, lambda _: "Saved: on every sheet")
+
+    def on_mount(self) -> None:
+        self.fetch("sheet-settings", callsheets.settings, self.show_settings)
+
+    def show_settings(self, current: callsheets.SheetSettings) -> None:
+        from textual.widgets import Input, Select
+
+        self.current = current
+        self.query_one("#field-contacts", Input).value = callsheets.contacts_line(current.contacts)
+        self.query_one("#field-walkies", Input).value = callsheets.walkies_line(current.walkies)
+        self.query_one("#field-safety", Input).value = current.safety
+        cast: Select[str] = self.query_one("#field-cast", Select)
+        cast.value = "hidden" if current.hide_cast_names else "shown"
+
+    def save_settings(self, db: sqlite_utils.Database, values: Values) -> object:
+        if self.current is None:
+            raise InvalidInput("the settings are still loading")
+        pairs = callsheets.parse_list(values["walkies"])
+        return callsheets.update_settings(
+            db,
+            self.current.version,
+            contacts=[callsheets.contact_of(t) for t in callsheets.parse_list(values["contacts"])],
+            walkies=dict(callsheets.parse_pair(t, "walkies", "DEPARTMENT=CHANNEL") for t in pairs),
+            hide_cast_names=values["cast"] == "hidden",
+            safety=values["safety"],
+            actor=self.desk.actor,
+            now=self.desk.now(),
+        )
+
+
 def today(app: CallboardApp) -> Awaitable[None]:
     return app.go_today()
 
@@ -218,5 +269,11 @@ COMMANDS: tuple[DeskCommand, ...] = (
     DeskCommand("Backup", "A consistent copy of the production file, now", backup_now),
     DeskCommand(
         "Settings", "Name, timezone, crew server address, minimum rest", settings, writes=True
+    ),
+    DeskCommand(
+        "Call sheet settings",
+        "Key contacts, walkie channels, cast names on crew sheets, standing safety note",
+        sheet_settings,
+        writes=True,
     ),
 )

@@ -10,7 +10,7 @@ from typing import Any
 
 from cli.common import Commands, actor, command, fail, open_db, parse_date, print_json
 from schema import callsheets, production
-from schema.callsheets import Contact, DayDetails, Preview, Sheet, day_label
+from schema.callsheets import DayDetails, Preview, Sheet, day_label
 from schema.clock import utcnow
 from schema.errors import InvalidInput
 from schema.outputs.callsheet_pdf import callsheet_pdf
@@ -142,10 +142,10 @@ def cmd_settings(args: argparse.Namespace) -> int:
     found = callsheets.settings(db)
     changes: dict[str, Any] = {}
     if args.contact is not None:
-        changes["contacts"] = [_contact(text) for text in args.contact]
+        changes["contacts"] = [callsheets.contact_of(text, "--contact") for text in args.contact]
     if args.walkie is not None:
         changes["walkies"] = dict(
-            _pair(text, "--walkie", "DEPARTMENT=CHANNEL") for text in args.walkie
+            callsheets.parse_pair(text, "--walkie", "DEPARTMENT=CHANNEL") for text in args.walkie
         )
     if args.hide_cast_names or args.show_cast_names:
         changes["hide_cast_names"] = bool(args.hide_cast_names)
@@ -164,18 +164,6 @@ def cmd_settings(args: argparse.Namespace) -> int:
     print(f"Cast names on crew phones: {'hidden' if found.hide_cast_names else 'shown'}")
     print(f"Standing safety note: {found.safety or 'none'}")
     return 0
-
-
-def _pair(text: str, option: str, shape: str) -> tuple[str, str]:
-    left, sep, right = text.partition("=")
-    if not sep or not left.strip() or not right.strip():
-        raise InvalidInput(f"{option} takes {shape}, e.g. {option} 'Camera=2'", field=option)
-    return left.strip(), right.strip()
-
-
-def _contact(text: str) -> Contact:
-    label, value = _pair(text, "--contact", "LABEL=NUMBER")
-    return Contact(label=label, email=value) if "@" in value else Contact(label=label, phone=value)
 
 
 def cmd_publish(args: argparse.Namespace) -> int:

@@ -111,3 +111,36 @@ async def test_meals_and_safety_notes_from_the_schedule_reach_the_sheet(
     assert draft.safety_notes.startswith(
         "Working at height on the quay\n"
     )  # then the standing ones
+
+
+async def test_call_sheet_settings_from_the_palette(
+    demo_path: str, db: sqlite_utils.Database
+) -> None:
+    from tests.tui.test_desk import palette_offers
+
+    app = make_app(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await palette_offers(pilot, "call sheet settings", "Call sheet settings")
+        await pilot.press("enter")
+        await settle(pilot)
+        await fill(pilot, "Production office=+44 20 7946 0000; Unit base=base@picture.test")
+        await pilot.press("tab")
+        await fill(pilot, "Camera=2; Grip")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        error = str(app.screen.query_one("#error-walkies", Static).render())
+        assert "takes DEPARTMENT=CHANNEL" in error and "'Grip'" in error
+        await fill(pilot, "Camera=2; Grip=3")
+        await pilot.press("tab")  # cast names: shown -> hidden
+        await pilot.press("enter", "down", "enter")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ScheduleScreen)
+    found = callsheets.settings(db)
+    assert [(c.label, c.phone, c.email) for c in found.contacts] == [
+        ("Production office", "+44 20 7946 0000", ""),
+        ("Unit base", "", "base@picture.test"),
+    ]
+    assert found.walkies == {"Camera": "2", "Grip": "3"}
+    assert found.hide_cast_names
