@@ -239,7 +239,7 @@ class CallboardApp(App[None]):
             if isinstance(screen, view):
                 continue
             for binding in view.BINDINGS:
-                if not isinstance(binding, Binding) or not binding.show or not binding.description:
+                if not isinstance(binding, Binding) or not in_palette(binding):
                     continue
                 key = binding.key_display or binding.key
                 yield SystemCommand(
@@ -254,13 +254,19 @@ def view_commands(screen: Screen[object]) -> Iterable[SystemCommand]:
     key for next time)."""
     for key, active in screen.active_bindings.items():
         binding = active.binding
-        if active.node is screen.app or not binding.show or not binding.description:
+        if active.node is screen.app or not in_palette(binding):
             continue
         yield SystemCommand(
             f"{palette_name(binding)} ({binding.key_display or key})",
             f"{screen.title or 'this view'}: press {binding.key_display or key}",
             partial(screen.app.run_action, binding.action, active.node),
         )
+
+
+def in_palette(binding: Binding) -> bool:
+    """Every key with a name, the footer's and those the footer has no room for (a sign-in
+    sheet, a meal time); not Escape, which only leaves a search."""
+    return bool(binding.description) and binding.key != "escape"
 
 
 def palette_name(binding: Binding) -> str:

@@ -120,6 +120,19 @@ async def test_another_views_key_from_the_palette_goes_there_and_runs(demo_path:
         assert app.screen.title_text == "Add a shoot day"
 
 
+async def test_keys_the_footer_has_no_room_for_are_in_the_palette(demo_path: str) -> None:
+    app = desk_app(demo_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(KEYS["arrivals"])
+        await settle(pilot)
+        await palette_offers(pilot, "sign-in", "Sign-in sheet (p)")
+        await pilot.press("escape")
+        await palette_offers(pilot, "meal", "Meal (m)")
+        await pilot.press("escape")
+        await palette_offers(pilot, "bookings", "Schedule: Bookings (B)")
+
+
 async def test_a_palette_command_writes_a_file(demo_path: str, tmp_path: object) -> None:
     from pathlib import Path
 
