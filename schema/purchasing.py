@@ -151,6 +151,30 @@ def receive(
     return get(db, order_id)
 
 
+def arrived_from_text(db: sqlite_utils.Database, view: PurchaseView, text: str) -> dict[int, int]:
+    """What came in, as the desk types it: 'Plywood sheet=10; Screws=200' (item names, any
+    case). Blank is everything still due ({}); an item not on the order is a clear error."""
+    ids = [line.item_id for line in view.lines]
+    rows = db.execute(
+        f"SELECT id, name FROM stock_items WHERE id IN ({','.join('?' * len(ids))})", ids
+    ).fetchall()
+    on_order = {str(name).casefold(): int(item_id) for item_id, name in rows}
+    arrived: dict[int, int] = {}
+    for entry in (part.strip() for part in text.split(";")):
+        if not entry:
+            continue
+        name, sep, count = entry.rpartition("=")
+        if not sep or not count.strip().isdigit() or int(count) < 1:
+            raise InvalidInput(
+                f"write ITEM=QUANTITY, e.g. 'Plywood sheet=10'; got {entry!r}", field="arrived"
+            )
+        item_id = on_order.get(name.strip().casefold())
+        if item_id is None:
+            raise InvalidInput(f"{name.strip()!r} is not on this order", field="arrived")
+        arrived[item_id] = arrived.get(item_id, 0) + int(count)
+    return arrived
+
+
 def _receive_line(db: sqlite_utils.Database, line: PurchaseLine, quantity: int) -> None:
     if not isinstance(quantity, int) or quantity <= 0:
         raise InvalidInput("a received quantity must be a whole number above 0", field="quantity")

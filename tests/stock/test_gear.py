@@ -189,3 +189,19 @@ def test_a_purchase_order_received_in_part_then_in_full(fresh_db: sqlite_utils.D
     full = purchasing.receive(fresh_db, order.order.id, store.id)
     assert full.order.status == purchasing.OrderStatus.RECEIVED
     assert stock.balance(fresh_db, ply.id, store.id) == 30
+
+
+def test_what_arrived_as_the_desk_types_it(fresh_db: sqlite_utils.Database) -> None:
+    vendor = directory.add_vendor(fresh_db, VendorIn(name="Timber Direct"), now=NOW)
+    ply = stock.add_item(fresh_db, "Plywood sheet", ItemKind.RAW_MATERIAL)
+    screws = stock.add_item(fresh_db, "Screws", ItemKind.COMPONENT)
+    glue = stock.add_item(fresh_db, "Glue", ItemKind.RAW_MATERIAL)
+    view = purchasing.order(fresh_db, vendor.id, {ply.id: 30, screws.id: 500})
+    arrived = purchasing.arrived_from_text(fresh_db, view, " plywood SHEET=10; Screws=200; ")
+    assert arrived == {ply.id: 10, screws.id: 200}
+    assert purchasing.arrived_from_text(fresh_db, view, "  ") == {}  # everything still due
+    with pytest.raises(InvalidInput, match="'Glue' is not on this order"):
+        purchasing.arrived_from_text(fresh_db, view, f"{glue.name}=3")
+    for bad in ("Screws", "Screws=lots", "Screws=0"):
+        with pytest.raises(InvalidInput, match="write ITEM=QUANTITY"):
+            purchasing.arrived_from_text(fresh_db, view, bad)

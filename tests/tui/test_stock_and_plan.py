@@ -10,7 +10,7 @@ import pytest
 import sqlite_utils
 from textual.widgets import DataTable, Static
 
-from schema import demo, demo_plant, gear, locations, plan, schedule, stock
+from schema import demo, demo_plant, gear, locations, plan, purchasing, schedule, stock
 from schema.store.connection import connect
 from tests.schema import factories
 from tests.tui.conftest import BUILT_AT, TODAY, fill, make_app, settle
@@ -241,3 +241,31 @@ async def test_issue_walkies_to_a_department_for_today(
         assert "Locations: 2 issued, 0 back" in shown
     after = {w.department: w.issued for w in gear.walkie_report(db, today.day.id)}
     assert after == {**before, "Locations": before.get("Locations", 0) + 2}
+
+
+async def test_receive_a_purchase_order_in_part_then_in_full(tmp_path: Path) -> None:
+    path = _plant(tmp_path)
+    db = connect(path)
+    [first, *_] = [o for o in purchasing.list_orders(db) if o.order.status != "received"]
+    [line] = first.lines
+    name = stock.get_item(db, line.item_id).name
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("8")
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("tab", "tab")
+        await fill(pilot, f"{name.upper()}=4")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert purchasing.get(db, first.order.id).lines[0].received == line.received + 4
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("ctrl+s")  # blank: everything still due
+        await settle(pilot)
+    after = purchasing.get(db, first.order.id)
+    assert after.order.status == purchasing.OrderStatus.RECEIVED
+    assert after.lines[0].received == line.quantity
+    db.conn.close()

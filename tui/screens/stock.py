@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from schema import directory, gear, problems, schedule, stock, validate
+from schema import directory, gear, problems, purchasing, schedule, stock, validate
 from schema.event_kinds import family
 from schema.gear import Booking, UnitLine, WalkieLine
 from schema.problems import StockProblem
@@ -36,6 +36,7 @@ class StockData(NamedTuple):
     days: list[DaySummary]  # from today on: what gear can be booked to
     walkies: list[WalkieLine]  # issued for today's days
     departments: list[str]
+    orders: list[purchasing.PurchaseView]  # purchase orders with something still due
 
 
 def load(desk: Desk) -> Any:
@@ -53,6 +54,11 @@ def load(desk: Desk) -> Any:
             days,
             [line for day_id in todays for line in gear.walkie_report(db, day_id, now=now)],
             directory.departments(db),
+            [
+                o
+                for o in purchasing.list_orders(db)
+                if o.order.status != purchasing.OrderStatus.RECEIVED
+            ],
         )
 
     return query
@@ -63,6 +69,7 @@ class StockScreen(DeskScreen):
     WATCH = family("stock", "equipment", "purchase", "plan")
     BINDINGS = [
         Binding("i", "receive", "Receive"),
+        Binding("o", "receive_order", "Order in", tooltip="Receive a purchase order, all or part"),
         Binding("n", "new_unit", "New unit"),
         Binding("d", "book_to_day", "Book to day"),
         Binding("w", "issue_walkies", "Walkies", tooltip="Issue walkies to a department for today"),
@@ -226,6 +233,35 @@ class StockScreen(DeskScreen):
 
         self.app.push_screen(FormDialog(self.desk, "Issue walkies", fields, save, issued))
 
+    def action_receive_order(self) -> None:
+        if self.data is None:
+            return
+        stores = [p for p in self.data.places if p.kind != PlaceKind.PERSON]
+        if not self.data.orders or not stores:
+            self.notify("No purchase order is waiting: `callboard stock order` places one")
+            return
+        orders = tuple((order_choice(o), str(o.order.id)) for o in self.data.orders)
+        fields = [
+            Field("order_id", "Purchase order", orders[0][1], options=orders),
+            Field("to", "Into", str(stores[0].id), options=options_of(stores)),
+            Field("arrived", "What arrived", placeholder="blank: all still due; or Screws=200"),
+        ]
+        now, actor = self.desk.now(), self.desk.actor
+
+        def save(db: sqlite_utils.Database, values: Values) -> purchasing.PurchaseView:
+            order_id = int(values["order_id"])
+            view = purchasing.get(db, order_id)
+            arrived = purchasing.arrived_from_text(db, view, values["arrived"])
+            to = int(values["to"])
+            return purchasing.receive(db, order_id, to, arrived or None, actor=actor, now=now)
+
+        def received(view: purchasing.PurchaseView) -> str:
+            state = view.order.status.replace("_", " ")
+            return f"Received against order {view.order.id} from {view.vendor_name}: {state}"
+
+        form = FormDialog(self.desk, "Receive a purchase order", fields, save, received)
+        self.app.push_screen(form)
+
     def action_receive(self) -> None:
         if self.data is None:
             return
@@ -265,6 +301,12 @@ class StockScreen(DeskScreen):
 
 def options_of(things: Sequence[Item | Place]) -> tuple[tuple[str, str], ...]:
     return tuple((thing.name, str(thing.id)) for thing in things)
+
+
+def order_choice(view: purchasing.PurchaseView) -> str:
+    due = sum(line.quantity - line.received for line in view.lines)
+    when = f", expected {view.order.expected_on:%a %d %b}" if view.order.expected_on else ""
+    return f"{view.order.id}: {view.vendor_name}{when} ({due} still due)"
 
 
 def day_choice(summary: DaySummary) -> str:
