@@ -175,6 +175,10 @@ def update_booking(
                 field="vendor_id",
             )
         values = clean_booking(db, new)
+        if new.day_id == old.day_id and old.at.date() != _day(db, old.day_id).date:
+            # A booking its day's moved call shifted past midnight keeps that side of midnight:
+            # a time typed for it, or none changed, means the same date as before.
+            values["at"] = local_iso(datetime.combine(old.at.date(), new.at))
         if unchanged(db, "bookings", booking_id, version, values):
             return old
         material = ("day_id", "location_id", "kind", "at")
@@ -304,7 +308,7 @@ def for_contact(db: sqlite_utils.Database, person: Person, *, start: date) -> li
 def shown_as(booking: Booking | BookingLine) -> str:
     """What a vendor is shown of a booking, as one opaque tag: when, where and what happens.
     A confirmation echoes it, so one sent late (queued offline) holds only for that booking."""
-    return f"{local_iso(booking.at)}@{booking.location_id or ''}/{booking.kind}"
+    return f"{booking.day_id}:{local_iso(booking.at)}@{booking.location_id or ''}/{booking.kind}"
 
 
 def confirm(

@@ -211,9 +211,9 @@ def _clean_contacts(contacts: list[Contact]) -> list[Contact]:
         raise InvalidInput(f"at most {MAX_CONTACTS} key contacts", field="contacts")
     cleaned = []
     for contact in contacts:
-        label = validate.text(contact.label, "contacts", required=True, limit=60)
-        phone = validate.text(contact.phone, "contacts", limit=40)
-        email = validate.text(contact.email, "contacts", limit=200)
+        label = _list_word(validate.text(contact.label, "contacts", required=True, limit=60))
+        phone = _list_word(validate.text(contact.phone, "contacts", limit=40))
+        email = _list_word(validate.text(contact.email, "contacts", limit=200))
         if not phone and not email:
             raise InvalidInput(f"{label}: give a phone number or an email", field="contacts")
         cleaned.append(Contact(label=label, phone=phone, email=email))
@@ -222,11 +222,19 @@ def _clean_contacts(contacts: list[Contact]) -> list[Contact]:
 
 def _clean_walkies(walkies: dict[str, str]) -> dict[str, str]:
     return {
-        validate.text(dept, "walkies", required=True, limit=60): validate.text(
-            channel, "walkies", required=True, limit=20
+        _list_word(validate.text(dept, "walkies", required=True, limit=60), "walkies"): _list_word(
+            validate.text(channel, "walkies", required=True, limit=20), "walkies"
         )
         for dept, channel in walkies.items()
     }
+
+
+def _list_word(text: str, field: str = "contacts") -> str:
+    """No ';' or '=' in a contact or a walkie channel: the desk's one-line lists (contacts_line,
+    walkies_line) are split on them."""
+    if ";" in text or "=" in text:
+        raise InvalidInput(f"{text!r} may hold neither ';' nor '='", field=field)
+    return text
 
 
 def day_details(db: sqlite_utils.Database, day_id: int) -> DayDetails:

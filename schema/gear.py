@@ -834,7 +834,8 @@ def issue_walkies(
     actor: str = COORDINATOR,
     now: datetime | None = None,
 ) -> list[Unit]:
-    """Hand `count` walkies that are in store (first by label) to a department for a day."""
+    """Hand `count` walkies that are in store (first by label) to a department for a day.
+    Walkies are the everyday pool: a walkie booked to another day is not held back for it."""
     if count < 1:
         raise InvalidInput("issue at least one", field="count")
     with write(db):

@@ -157,7 +157,7 @@ def find_all(
 ) -> list[AnyProblem]:
     """Every problem: the schedule's, the stock's and the replica's, by date."""
     found: list[AnyProblem] = [
-        *find(db, on=on),
+        *find(db, on=on, now=now),
         *find_stock(db, now=now),
         *find_durability(db, now=now),
     ]

@@ -164,7 +164,8 @@ def arrived_from_text(db: sqlite_utils.Database, view: PurchaseView, text: str) 
         if not entry:
             continue
         name, sep, count = entry.rpartition("=")
-        if not sep or not count.strip().isdigit() or int(count) < 1:
+        count = count.strip()
+        if not sep or not (count.isascii() and count.isdigit()) or int(count) < 1:
             raise InvalidInput(
                 f"write ITEM=QUANTITY, e.g. 'Plywood sheet=10'; got {entry!r}", field="arrived"
             )

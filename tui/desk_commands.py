@@ -229,14 +229,22 @@ class SheetSettingsForm(FormDialog):
         cast.value = "hidden" if current.hide_cast_names else "shown"
 
     def save_settings(self, db: sqlite_utils.Database, values: Values) -> object:
-        if self.current is None:
+        """Only what was changed is written: a list left as shown keeps what the one-line form
+        cannot show (a contact with both a number and an email)."""
+        current = self.current
+        if current is None:
             raise InvalidInput("the settings are still loading")
-        pairs = callsheets.parse_list(values["walkies"])
+        contacts = walkies = None
+        if values["contacts"] != callsheets.contacts_line(current.contacts):
+            contacts = [callsheets.contact_of(t) for t in callsheets.parse_list(values["contacts"])]
+        if values["walkies"] != callsheets.walkies_line(current.walkies):
+            pairs = callsheets.parse_list(values["walkies"])
+            walkies = dict(callsheets.parse_pair(t, "walkies", "DEPARTMENT=CHANNEL") for t in pairs)
         return callsheets.update_settings(
             db,
-            self.current.version,
-            contacts=[callsheets.contact_of(t) for t in callsheets.parse_list(values["contacts"])],
-            walkies=dict(callsheets.parse_pair(t, "walkies", "DEPARTMENT=CHANNEL") for t in pairs),
+            current.version,
+            contacts=contacts,
+            walkies=walkies,
             hide_cast_names=values["cast"] == "hidden",
             safety=values["safety"],
             actor=self.desk.actor,

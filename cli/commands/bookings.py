@@ -107,7 +107,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
         raise InvalidInput(
             "nothing to change: give --day, --kind, --at, --location, --what or --notes"
         )
-    if args.day is not None and args.location is None:
+    if args.day is not None and args.day != booking.day_id and args.location is None:
         given["location_id"] = None  # as when booking: the new day's own location
     new = msgspec.structs.replace(bookings.as_input(booking), **given)
     edited = bookings.update_booking(db, booking.id, booking.version, new, actor=actor(args))

@@ -132,6 +132,26 @@ def test_an_edit_of_time_or_place_needs_the_vendor_again_and_tells_them(
         bookings.update_booking(fresh_db, booking.id, cancelled.version, worded, now=NOW)
 
 
+def test_an_edit_keeps_a_booking_shifted_past_midnight_on_its_date(
+    fresh_db: sqlite_utils.Database,
+) -> None:
+    booking, pat = generator(fresh_db)
+    late = msgspec.structs.replace(bookings.as_input(booking), at=time(23, 30))
+    booking = bookings.update_booking(fresh_db, booking.id, booking.version, late, now=NOW)
+    day = schedule.get_day(fresh_db, booking.day_id)
+    schedule.move_day(fresh_db, day.id, day.version, call=time(9), now=NOW)  # +2 h: 01:30 Fri
+    moved = bookings.get_booking(fresh_db, booking.id)
+    assert moved.at == datetime(2026, 12, 4, 1, 30)
+    bookings.confirm(fresh_db, booking.id, pat, now=NOW)
+    moved = bookings.get_booking(fresh_db, booking.id)
+    worded = msgspec.structs.replace(bookings.as_input(moved), notes="ring the bell")
+    kept = bookings.update_booking(fresh_db, booking.id, moved.version, worded, now=NOW)
+    assert (kept.at, kept.confirmed_at, kept.notes) == (moved.at, NOW, "ring the bell")
+    later = msgspec.structs.replace(bookings.as_input(kept), at=time(2, 0))
+    retimed = bookings.update_booking(fresh_db, booking.id, kept.version, later, now=NOW)
+    assert retimed.at == datetime(2026, 12, 4, 2, 0)
+
+
 def test_a_late_confirmation_holds_only_for_the_booking_as_it_was_seen(
     fresh_db: sqlite_utils.Database,
 ) -> None:

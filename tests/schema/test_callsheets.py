@@ -10,7 +10,7 @@ import sqlite_utils
 
 from schema import callsheets, notices, schedule
 from schema.callsheets import Contact, DayDetails
-from schema.errors import RuleViolation
+from schema.errors import InvalidInput, RuleViolation
 from schema.store import events
 from schema.types import NoticeKind, PersonKind
 from tests.conftest import NOW
@@ -280,3 +280,25 @@ def test_contacts_need_a_number(fresh_db: sqlite_utils.Database) -> None:
         callsheets.update_settings(
             fresh_db, settings.version, contacts=[Contact(label="Office")], now=NOW
         )
+
+
+def test_sheet_settings_read_back_as_the_desk_types_them(fresh_db: sqlite_utils.Database) -> None:
+    typed = "Production office=+44 20 7946 0000; Unit base=base@picture.test"
+    contacts = [callsheets.contact_of(t) for t in callsheets.parse_list(typed)]
+    walkies = dict(
+        callsheets.parse_pair(t, "walkies", "DEPARTMENT=CHANNEL")
+        for t in callsheets.parse_list("Camera=2; Grip=3")
+    )
+    version = callsheets.settings(fresh_db).version
+    found = callsheets.update_settings(
+        fresh_db, version, contacts=contacts, walkies=walkies, now=NOW
+    )
+    assert callsheets.contacts_line(found.contacts) == typed
+    assert callsheets.walkies_line(found.walkies) == "Camera=2; Grip=3"
+    for bad in ({"Grip; Electric": "3"}, {"Grip": "3=4"}):
+        with pytest.raises(InvalidInput, match="neither ';' nor '='") as refused:
+            callsheets.update_settings(fresh_db, found.version, walkies=bad, now=NOW)
+        assert refused.value.field == "walkies"
+    with pytest.raises(InvalidInput, match="takes LABEL=NUMBER"):
+        callsheets.contact_of("Production office")
+    assert callsheets.settings(fresh_db).walkies == {"Camera": "2", "Grip": "3"}

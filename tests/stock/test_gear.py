@@ -202,6 +202,6 @@ def test_what_arrived_as_the_desk_types_it(fresh_db: sqlite_utils.Database) -> N
     assert purchasing.arrived_from_text(fresh_db, view, "  ") == {}  # everything still due
     with pytest.raises(InvalidInput, match="'Glue' is not on this order"):
         purchasing.arrived_from_text(fresh_db, view, f"{glue.name}=3")
-    for bad in ("Screws", "Screws=lots", "Screws=0"):
+    for bad in ("Screws", "Screws=lots", "Screws=0", "Screws=²"):
         with pytest.raises(InvalidInput, match="write ITEM=QUANTITY"):
             purchasing.arrived_from_text(fresh_db, view, bad)

@@ -52,3 +52,28 @@ async def test_up_to_date_then_behind(demo_path: str) -> None:
         await wait_until(pilot, lambda: other.has_class("-problem"), "the other view's line", 6)
         assert len(app._notifications) == 1  # told once, not once per view
     Path(status_path(demo_path)).unlink()
+
+
+async def test_the_problems_view_lists_a_replica_behind_and_drops_it_when_caught_up(
+    demo_path: str,
+) -> None:
+    from tui.screens.problems import ProblemsScreen
+
+    write_status(demo_path, timedelta(seconds=1))
+    app = make_app(demo_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ProblemsScreen)
+
+        def listed() -> bool:
+            return any(p.kind == "replica_behind" for p in screen.found)
+
+        assert not listed()
+        write_status(demo_path, timedelta(minutes=4))
+        await wait_until(pilot, listed, "the replica to be listed", 8)
+        write_status(demo_path, timedelta(seconds=1))
+        await wait_until(pilot, lambda: not listed(), "the replica to leave the list", 8)
+    Path(status_path(demo_path)).unlink()

@@ -269,3 +269,14 @@ async def test_receive_a_purchase_order_in_part_then_in_full(tmp_path: Path) -> 
     assert after.order.status == purchasing.OrderStatus.RECEIVED
     assert after.lines[0].received == line.quantity
     db.conn.close()
+
+
+def test_missing_walkies_are_listed_first_however_many_departments() -> None:
+    from schema.gear import WalkieLine
+    from tui.screens.stock import walkie_lines
+
+    lines = [WalkieLine(department=f"Dept {n}", issued=2, returned=2, missing=[]) for n in range(5)]
+    lines.append(WalkieLine(department="Grip", issued=3, returned=1, missing=["Walkie 07"]))
+    shown = walkie_lines(lines).plain
+    assert shown.index("Grip: 3 issued, 1 back, missing Walkie 07") < shown.index("Dept 0")
+    assert "and 2 more departments" in shown and "with walkies missing" not in shown

@@ -200,7 +200,7 @@ def booking_form(
         ),
         Field("what", "What", booking.what if booking else "", placeholder="e.g. Generator"),
         Field("at", "Time (HH:MM)", f"{at:%H:%M}"),
-        Field("location_id", "Where", where, options=location_options(places)),
+        Field("location_id", "Where", where, options=booking_places(places)),
         Field("notes", "Notes", booking.notes if booking else ""),
     ]
     if booking is None:
@@ -210,6 +210,11 @@ def booking_form(
     else:
         title = f"{booking.vendor_name} on {day.date:%a %d %b}"
     return FormDialog(desk, title, fields, save, saved_booking)
+
+
+def booking_places(places: list[Location]) -> tuple[tuple[str, str], ...]:
+    """Blank is the day's own location for a booking (it follows the day when it moves)."""
+    return (("The day's location", ""), *((place.name, str(place.id)) for place in places))
 
 
 def saved_booking(booking: Booking) -> str:

@@ -330,16 +330,25 @@ def booking_lines(bookings: list[Booking]) -> Text:
     return text
 
 
+SHOWN_WALKIES = 4
+
+
 def walkie_lines(walkies: list[WalkieLine]) -> Text:
     """Today's walkies per department: out, back, and (after wrap) the missing ones."""
     text = Text("\nWalkies today", style="bold")
     if not walkies:
         text.append(": none issued (w issues them)", style="dim")
-    for line in walkies[:4]:
+    ordered = sorted(walkies, key=lambda line: not line.missing)  # the missing ones first
+    shown, more = ordered[:SHOWN_WALKIES], ordered[SHOWN_WALKIES:]
+    for line in shown:
         text.append(f"\n  {line.department or 'no department'}: {line.issued} issued,")
         text.append(f" {line.returned} back")
         if line.missing:
             text.append(f", missing {', '.join(line.missing)}", style="bold red")
+    if more:
+        text.append(f"\n  and {len(more)} more departments", style="dim")
+        if any(line.missing for line in more):
+            text.append(" with walkies missing", style="bold red")
     return text
 
 
