@@ -37,11 +37,11 @@ def _open(key: str) -> Callable[[Pilot[None]], object]:
 def test_stock_view(
     size: tuple[int, int], demo_path: str, snap_compare: Callable[..., bool]
 ) -> None:
-    assert snap_compare(make_app(demo_path), terminal_size=size, run_before=_open("7"))
+    assert snap_compare(make_app(demo_path), terminal_size=size, run_before=_open("8"))
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_plan_view(
     size: tuple[int, int], plant_path: str, snap_compare: Callable[..., bool]
 ) -> None:
-    assert snap_compare(make_app(plant_path), terminal_size=size, run_before=_open("8"))
+    assert snap_compare(make_app(plant_path), terminal_size=size, run_before=_open("9"))

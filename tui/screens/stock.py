@@ -4,7 +4,6 @@ for today, take a unit back."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 import sqlite_utils
@@ -14,15 +13,15 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from schema import directory, gear, problems, purchasing, schedule, stock, validate
+from schema import directory, gear, problems, purchasing, schedule, stock
 from schema.event_kinds import family
 from schema.gear import Booking, UnitLine, WalkieLine
 from schema.problems import StockProblem
 from schema.schedule import DaySummary
-from schema.stock import Item, ItemKind, ItemStock, MoveIn, MoveKind, Place, PlaceKind
+from schema.stock import ItemStock, Place
 from tui.context import Desk
-from tui.dialogs.form import Field, FormDialog, Values
-from tui.dialogs.parse import whole_number
+from tui.dialogs.form import FormDialog
+from tui.screens import stock_forms as forms
 from tui.screens.base import DeskScreen
 from tui.widgets.tables import Row, Table, clip, refill, selected_key
 
@@ -118,9 +117,12 @@ class StockScreen(DeskScreen):
             text.append(f"\n  {problem.message}", style="red")
         self.query_one("#stock-problems", Static).update(text)
 
-    def action_bring_back(self) -> None:
+    def chosen_unit(self) -> UnitLine | None:
         key = selected_key(self.query_one("#stock-units", DataTable))
-        line = self.units.get(int(key)) if key else None
+        return self.units.get(int(key)) if key else None
+
+    def action_bring_back(self) -> None:
+        line = self.chosen_unit()
         if line is None or not line.out:
             self.notify("Choose a unit that is out", timeout=4)
             return
@@ -130,188 +132,34 @@ class StockScreen(DeskScreen):
             done=f"{line.unit.label} is back",
         )
 
-    def chosen_unit(self) -> UnitLine | None:
-        key = selected_key(self.query_one("#stock-units", DataTable))
-        return self.units.get(int(key)) if key else None
-
-    def action_new_unit(self) -> None:
-        if self.data is None:
-            return
-        kinds = [s.item for s in self.data.items if s.item.kind == ItemKind.EQUIPMENT]
-        if not kinds:
-            self.notify("No equipment items yet: add one with `callboard stock add-item`")
-            return
-        stores = [p for p in self.data.places if p.kind != PlaceKind.PERSON]
-        if not stores:
-            self.notify("No place to keep it yet: add one with `callboard stock add-place`")
-            return
-        fields = [
-            Field("item_id", "Item", str(kinds[0].id), options=options_of(kinds)),
-            Field("label", "Label", placeholder="e.g. Walkie 13"),
-            Field("kit", "Kit (blank: none)", placeholder="e.g. Camera A"),
-            Field("home", "Kept at", str(stores[0].id), options=options_of(stores)),
-        ]
-        now, actor = self.desk.now(), self.desk.actor
-
-        def save(db: sqlite_utils.Database, values: Values) -> gear.Unit:
-            home = int(values["home"])
-            item_id = int(values["item_id"])
-            label, kit = values["label"], values["kit"]
-            return gear.add_unit(
-                db, item_id, label, home_place_id=home, kit=kit, actor=actor, now=now
-            )
-
-        def added(unit: gear.Unit) -> str:
-            self.land_unit = str(unit.id)
-            return f"Added {unit.label}: `callboard labels --item {unit.item_id}` prints its label"
-
-        self.app.push_screen(FormDialog(self.desk, "New equipment unit", fields, save, added))
-
-    def action_book_to_day(self) -> None:
-        if self.data is None:
-            return
-        if not self.data.units or not self.data.days:
-            self.notify("Booking needs equipment units and a shoot day from today on")
-            return
-        chosen = self.chosen_unit() or self.data.units[0]
-        kits = sorted({u.unit.kit for u in self.data.units if u.unit.kit}, key=str.casefold)
-        what = [
-            *((f"Kit: {kit}", f"kit:{kit}") for kit in kits),
-            *((f"Unit: {u.unit.label}", f"unit:{u.unit.id}") for u in self.data.units),
-        ]
-        start = f"kit:{chosen.unit.kit}" if chosen.unit.kit else f"unit:{chosen.unit.id}"
-        days = [(day_choice(d), str(d.day.id)) for d in self.data.days]
-        fields = [
-            Field("what", "Book", start, options=tuple(what)),
-            Field("day_id", "To the day", days[0][1], options=tuple(days)),
-        ]
-        now, actor = self.desk.now(), self.desk.actor
-
-        def save(db: sqlite_utils.Database, values: Values) -> list[Booking]:
-            kind, _, name = values["what"].partition(":")
-            units = gear.kit_units(db, name) if kind == "kit" else [int(name)]
-            booked = gear.book(db, units, int(values["day_id"]), actor=actor, now=now)
-            return [b for b in booked if b.unit_id in units]
-
-        def booked(found: list[Booking]) -> str:
-            if not found:
-                return "Booked"
-            first = found[0]
-            where = first.location_name or "location TBC"
-            units = f"{len(found)} unit{'s' if len(found) != 1 else ''}"
-            return f"Booked {units} to {first.date:%a %d %b} {first.unit_name} at {where}"
-
-        self.app.push_screen(FormDialog(self.desk, "Book gear to a day", fields, save, booked))
-
-    def action_issue_walkies(self) -> None:
-        if self.data is None:
-            return
-        today = [d for d in self.data.days if d.day.date == self.desk.today()]
-        if not today:
-            self.notify("No shoot day today: walkies are issued for a day's work")
-            return
-        days = tuple((day_choice(d), str(d.day.id)) for d in today)
-        fields = [
-            Field("department", "To the department", suggestions=tuple(self.data.departments)),
-            Field("count", "How many", ""),
-            Field("day_id", "For", days[0][1], options=days),
-        ]
-        now, actor = self.desk.now(), self.desk.actor
-
-        def save(db: sqlite_utils.Database, values: Values) -> list[gear.Unit]:
-            with validate.checks() as check:
-                department = check(validate.text, values["department"], "department", required=True)
-                count = check(whole_number, values["count"], "count")
-            return gear.issue_walkies(
-                db, department, count, int(values["day_id"]), actor=actor, now=now
-            )
-
-        def issued(units: list[gear.Unit]) -> str:
-            due = units[0].due_back_at if units else None
-            back = f", due back at {due:%H:%M}" if due else ""
-            return f"Issued {', '.join(u.label for u in units)}{back}"
-
-        self.app.push_screen(FormDialog(self.desk, "Issue walkies", fields, save, issued))
-
-    def action_receive_order(self) -> None:
-        if self.data is None:
-            return
-        stores = [p for p in self.data.places if p.kind != PlaceKind.PERSON]
-        if not self.data.orders or not stores:
-            self.notify("No purchase order is waiting: `callboard stock order` places one")
-            return
-        orders = tuple((order_choice(o), str(o.order.id)) for o in self.data.orders)
-        fields = [
-            Field("order_id", "Purchase order", orders[0][1], options=orders),
-            Field("to", "Into", str(stores[0].id), options=options_of(stores)),
-            Field("arrived", "What arrived", placeholder="blank: all still due; or Screws=200"),
-        ]
-        now, actor = self.desk.now(), self.desk.actor
-
-        def save(db: sqlite_utils.Database, values: Values) -> purchasing.PurchaseView:
-            order_id = int(values["order_id"])
-            view = purchasing.get(db, order_id)
-            arrived = purchasing.arrived_from_text(db, view, values["arrived"])
-            to = int(values["to"])
-            return purchasing.receive(db, order_id, to, arrived or None, actor=actor, now=now)
-
-        def received(view: purchasing.PurchaseView) -> str:
-            state = view.order.status.replace("_", " ")
-            return f"Received against order {view.order.id} from {view.vendor_name}: {state}"
-
-        form = FormDialog(self.desk, "Receive a purchase order", fields, save, received)
-        self.app.push_screen(form)
+    def open_form(self, form: FormDialog | str) -> None:
+        if isinstance(form, str):
+            self.notify(form)
+        else:
+            self.app.push_screen(form)
 
     def action_receive(self) -> None:
-        if self.data is None:
-            return
-        # Equipment arrives as labelled units (`callboard stock` / gear.add_unit), not as counts.
-        items = tuple(
-            (s.item.name, str(s.item.id)) for s in self.data.items if s.item.kind != "equipment"
-        )
-        if not items:
-            self.notify("No items to receive yet: add one with `callboard stock add-item`")
-            return
-        stores = [p for p in self.data.places if p.kind != PlaceKind.PERSON]
-        places = tuple((p.name, str(p.id)) for p in stores)
-        fields = [
-            Field("item_id", "Item", items[0][1], options=items),
-            Field("quantity", "Quantity", ""),
-            Field("to", "Into", places[0][1] if places else "", options=places),
-            Field("reason", "Delivery note or reason", ""),
-        ]
-        now, actor = self.desk.now(), self.desk.actor
+        if (data := self.data) is not None:
+            self.open_form(forms.receive_form(self.desk, data.items, data.places))
 
-        def save(db: sqlite_utils.Database, values: Values) -> Any:
-            with validate.checks() as check:
-                quantity = check(whole_number, values["quantity"], "quantity")
-                check(validate.text, values["to"], "to", required=True)
-            move = MoveIn(
-                kind=MoveKind.RECEIVE,
-                item_id=int(values["item_id"]),
-                quantity=quantity,
-                to_place_id=int(values["to"]),
-                reason=values["reason"],
-            )
-            return stock.record(db, move, actor=actor, now=now)
+    def action_receive_order(self) -> None:
+        if (data := self.data) is not None:
+            self.open_form(forms.order_in_form(self.desk, data.orders, data.places))
 
-        done = "Received"
-        self.app.push_screen(FormDialog(self.desk, "Receive stock", fields, save, lambda _: done))
+    def action_new_unit(self) -> None:
+        if (data := self.data) is not None:
+            self.open_form(forms.new_unit_form(self.desk, data.items, data.places, self.land_on))
 
+    def land_on(self, unit: gear.Unit) -> None:
+        self.land_unit = str(unit.id)
 
-def options_of(things: Sequence[Item | Place]) -> tuple[tuple[str, str], ...]:
-    return tuple((thing.name, str(thing.id)) for thing in things)
+    def action_book_to_day(self) -> None:
+        if (data := self.data) is not None:
+            self.open_form(forms.book_form(self.desk, data.units, self.chosen_unit(), data.days))
 
-
-def order_choice(view: purchasing.PurchaseView) -> str:
-    due = sum(line.quantity - line.received for line in view.lines)
-    when = f", expected {view.order.expected_on:%a %d %b}" if view.order.expected_on else ""
-    return f"{view.order.id}: {view.vendor_name}{when} ({due} still due)"
-
-
-def day_choice(summary: DaySummary) -> str:
-    day = summary.day
-    return f"{day.date:%a %d %b} {day.unit} at {summary.location_name or 'location TBC'}"
+    def action_issue_walkies(self) -> None:
+        if (data := self.data) is not None:
+            self.open_form(forms.walkies_form(self.desk, data.days, data.departments))
 
 
 def booking_lines(bookings: list[Booking]) -> Text:
