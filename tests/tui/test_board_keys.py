@@ -172,6 +172,26 @@ async def test_arrived_by_hand_from_the_paper_sheet(
         assert "07:31" in status and "by hand" in status and "dead phone" in status
 
 
+async def test_a_persons_meal_break_out_and_back(demo_path: str, db: sqlite_utils.Database) -> None:
+    board, arrival = find(db, "missing")
+    app = make_app(demo_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_board(pilot)
+        await select(pilot, board, arrival)
+        for key, at in (("b", "12:30"), ("B", "13:10")):
+            await pilot.press(key)
+            await settle(pilot)
+            await fill(pilot, at)
+            await pilot.press("enter")
+            await settle(pilot)
+    assert [
+        (kind, at[11:16] if at else None) for kind, at, _ in marks_of(db, arrival.person_id)
+    ] == [
+        ("meal_out", "12:30"),
+        ("meal_in", "13:10"),
+    ]
+
+
 async def test_accept_a_time_from_the_phone(demo_path: str, db: sqlite_utils.Database) -> None:
     board, arrival = find(db, "missing")
     code = db.execute("SELECT code FROM locations WHERE id = ?", [board.location_id]).fetchone()[0]

@@ -24,6 +24,8 @@ TITLES = {
     MarkKind.SICK: "Off sick",
     MarkKind.RELEASED: "Released early",
     MarkKind.WRAP: "Wrap",
+    MarkKind.MEAL_OUT: "Out to a meal",
+    MarkKind.MEAL_IN: "Back from a meal",
 }
 DONE = {
     MarkKind.ARRIVED: "marked arrived",
@@ -31,6 +33,8 @@ DONE = {
     MarkKind.SICK: "marked sick",
     MarkKind.RELEASED: "released",
     MarkKind.WRAP: "wrapped",
+    MarkKind.MEAL_OUT: "is out to a meal",
+    MarkKind.MEAL_IN: "is back from a meal",
 }
 
 

@@ -64,7 +64,9 @@ class ArrivalsScreen(DeskScreen):
         Binding("U", "wrap_unit", "Wrap unit", group=WRAP),
         Binding("a", "accept", "Accept time", tooltip="Accept the time from the phone"),
         Binding("c", "clear", "Clear mark", show=False),
-        Binding("m", "meal", "Meal", show=False),
+        Binding("m", "meal", "Meal", show=False, tooltip="The unit's meal break on the day"),
+        Binding("b", "mark('meal_out')", "Meal out", show=False, tooltip="Mark a meal break out"),
+        Binding("B", "mark('meal_in')", "Meal back", show=False, tooltip="Mark back from a meal"),
         Binding("p", "signin_sheet", "Sign-in sheet", show=False),
         Binding("o", "day_out_of_days", "Day out of days", show=False),
     ]
