@@ -128,7 +128,7 @@ async def test_keys_the_footer_has_no_room_for_are_in_the_palette(demo_path: str
         await settle(pilot)
         await palette_offers(pilot, "sign-in", "Sign-in sheet (p)")
         await pilot.press("escape")
-        await palette_offers(pilot, "meal", "Meal (m)")
+        await palette_offers(pilot, "meal break", "The unit's meal break on the day (m)")
         await pilot.press("escape")
         await palette_offers(pilot, "bookings", "Schedule: Bookings (B)")
 
