@@ -193,9 +193,16 @@ def contact_of(text: str, field: str = "contacts") -> Contact:
     return Contact(label=label, email=value) if "@" in value else Contact(label=label, phone=value)
 
 
-def parse_list(text: str) -> list[str]:
-    """The desk's one-line lists: entries apart by ';' (a phone number may hold commas)."""
-    return [part.strip() for part in text.split(";") if part.strip()]
+def contacts_from_line(text: str) -> list[Contact]:
+    """The inverse of contacts_line: 'Office=+44 20 7946 0000; Base=base@picture.test'."""
+    return [contact_of(entry) for entry in validate.entries(text)]
+
+
+def walkies_from_line(text: str) -> dict[str, str]:
+    """The inverse of walkies_line: 'Camera=2; Grip=3'."""
+    return dict(
+        parse_pair(entry, "walkies", "DEPARTMENT=CHANNEL") for entry in validate.entries(text)
+    )
 
 
 def contacts_line(contacts: list[Contact]) -> str:

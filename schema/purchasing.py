@@ -160,9 +160,7 @@ def arrived_from_text(db: sqlite_utils.Database, view: PurchaseView, text: str) 
     ).fetchall()
     on_order = {str(name).casefold(): int(item_id) for item_id, name in rows}
     arrived: dict[int, int] = {}
-    for entry in (part.strip() for part in text.split(";")):
-        if not entry:
-            continue
+    for entry in validate.entries(text):
         name, sep, count = entry.rpartition("=")
         count = count.strip()
         if not sep or not (count.isascii() and count.isdigit()) or int(count) < 1:

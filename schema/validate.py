@@ -62,6 +62,12 @@ def text(value: str, field: str, *, required: bool = False, limit: int = 200) ->
     return cleaned
 
 
+def entries(text: str) -> list[str]:
+    """A one-line list as the desk types it, entries apart by ';' (a phone number or an item's
+    name may hold commas); blank entries are dropped."""
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
 def email(value: str, field: str = "email") -> str:
     cleaned = text(value, field, limit=254)
     if cleaned and not EMAIL.match(cleaned):

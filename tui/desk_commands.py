@@ -236,10 +236,9 @@ class SheetSettingsForm(FormDialog):
             raise InvalidInput("the settings are still loading")
         contacts = walkies = None
         if values["contacts"] != callsheets.contacts_line(current.contacts):
-            contacts = [callsheets.contact_of(t) for t in callsheets.parse_list(values["contacts"])]
+            contacts = callsheets.contacts_from_line(values["contacts"])
         if values["walkies"] != callsheets.walkies_line(current.walkies):
-            pairs = callsheets.parse_list(values["walkies"])
-            walkies = dict(callsheets.parse_pair(t, "walkies", "DEPARTMENT=CHANNEL") for t in pairs)
+            walkies = callsheets.walkies_from_line(values["walkies"])
         return callsheets.update_settings(
             db,
             current.version,

@@ -284,11 +284,8 @@ def test_contacts_need_a_number(fresh_db: sqlite_utils.Database) -> None:
 
 def test_sheet_settings_read_back_as_the_desk_types_them(fresh_db: sqlite_utils.Database) -> None:
     typed = "Production office=+44 20 7946 0000; Unit base=base@picture.test"
-    contacts = [callsheets.contact_of(t) for t in callsheets.parse_list(typed)]
-    walkies = dict(
-        callsheets.parse_pair(t, "walkies", "DEPARTMENT=CHANNEL")
-        for t in callsheets.parse_list("Camera=2; Grip=3")
-    )
+    contacts = callsheets.contacts_from_line(typed)
+    walkies = callsheets.walkies_from_line("Camera=2; Grip=3")
     version = callsheets.settings(fresh_db).version
     found = callsheets.update_settings(
         fresh_db, version, contacts=contacts, walkies=walkies, now=NOW

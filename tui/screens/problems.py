@@ -12,12 +12,11 @@ from schema import problems
 from schema.event_kinds import family
 from schema.problems import AnyProblem
 from schema.rules import plural
-from schema.store.replica import read_status
 from tui.context import Desk
 from tui.screens.base import DeskScreen
+from tui.widgets.replica import ReplicaLine
 from tui.widgets.tables import Row, Table, clip, refill, selected_key
 
-REPLICA_CHECK_S = 5.0
 KIND_LABELS = {
     "person_double_booked": "double-booked",
     "location_double_booked": "place clash",
@@ -63,14 +62,12 @@ class ProblemsScreen(DeskScreen):
         table = self.query_one("#problems", DataTable)
         table.add_columns("Date", "Problem", "What")
         table.focus()
-        self.set_interval(REPLICA_CHECK_S, self.check_replica)
 
-    def check_replica(self) -> None:
-        """The replica's lag is a file beside the production, not an event: look now and then
-        (a small file read), and list again when it crosses the line either way."""
-        behind = read_status(self.desk.db_path, self.desk.now()).problem
+    def on_replica_line_crossed(self, message: ReplicaLine.Crossed) -> None:
+        """The replica's lag is a file, not an event: the status line, which reads it anyway,
+        says when it crosses the line either way."""
         listed = any(isinstance(p, problems.DurabilityProblem) for p in self.found)
-        if behind != listed:
+        if message.behind != listed:
             self.reload()
 
     def reload(self) -> None:

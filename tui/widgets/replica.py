@@ -10,6 +10,7 @@ from __future__ import annotations
 from weakref import WeakKeyDictionary
 
 from textual.app import App
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
@@ -25,6 +26,14 @@ _TOLD: WeakKeyDictionary[App[object], bool] = WeakKeyDictionary()
 class ReplicaLine(Static):
     """One line above the footer; the screen passes the desk down."""
 
+    class Crossed(Message):
+        """The replica went past the one-minute line, or came back under it: a view that lists
+        it (Problems) looks again, with no timer of its own."""
+
+        def __init__(self, behind: bool) -> None:
+            super().__init__()
+            self.behind = behind
+
     status: reactive[ReplicaStatus | None] = reactive(None, always_update=True)
 
     def __init__(self, desk: Desk) -> None:
@@ -37,7 +46,10 @@ class ReplicaLine(Static):
         self.set_interval(CHECK_SECONDS, self.refresh_status)
 
     def refresh_status(self) -> None:
+        before = self.status
         self.status = read_status(self.desk.db_path, self.desk.now())
+        if before is not None and before.problem != self.status.problem:
+            self.post_message(self.Crossed(self.status.problem))
         if not self.status.problem:
             _TOLD[self.app] = False
         elif not _TOLD.get(self.app, False) and self.screen.is_current:
