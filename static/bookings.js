@@ -101,5 +101,7 @@ async function refreshed(card, id, message) {
   if (!section || !fresh || !section.isConnected) return;
   section.replaceWith(fresh);
   const state = fresh.querySelector(`.booking[data-booking="${id}"] .state`);
-  if (state) state.textContent = `${message.charAt(0).toUpperCase()}${message.slice(1)}.`;
+  if (!state) return;
+  state.textContent = `${message.charAt(0).toUpperCase()}${message.slice(1)}.`;
+  state.classList.add("warn");
 }
